@@ -1,0 +1,3 @@
+module github.com/cmrecon/cmrecon
+
+go 1.26
