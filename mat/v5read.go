@@ -402,7 +402,7 @@ func (v *v5File) readMatrix(s *stream, kind outKind, alloc allocFunc) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPart("real part", typ, n, count); err != nil {
+	if err := s.checkPart("real part", typ, n, count, small != nil); err != nil {
 		return nil, err
 	}
 
@@ -423,7 +423,7 @@ func (v *v5File) readMatrix(s *stream, kind outKind, alloc allocFunc) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkPart("imaginary part", typ, n, count); err != nil {
+	if err := s.checkPart("imaginary part", typ, n, count, small != nil); err != nil {
 		return nil, err
 	}
 	if err := s.decodePart(out, kind, true, typ, n, small); err != nil {
@@ -433,8 +433,9 @@ func (v *v5File) readMatrix(s *stream, kind outKind, alloc allocFunc) (any, erro
 }
 
 // checkPart validates the tag of a data part before anything is allocated: a numeric type,
-// a size that matches the dims, and bytes that the matrix can hold.
-func (s *stream) checkPart(what string, typ uint32, n, count int64) error {
+// a size that matches the dims, and bytes that the matrix can hold (a small element's data
+// came with its tag).
+func (s *stream) checkPart(what string, typ uint32, n, count int64, small bool) error {
 	size := storageSize(typ)
 	if size == 0 {
 		return fileError(s.path, ErrUnsupported, "variable %q: %s stored as data type %d",
@@ -444,7 +445,7 @@ func (s *stream) checkPart(what string, typ uint32, n, count int64) error {
 		return s.corrupt("%s holds %d bytes, its dims need %d values of %d bytes", what, n,
 			count, size)
 	}
-	if n > s.limit-s.pos {
+	if !small && n > s.limit-s.pos {
 		return s.corrupt("%s of %d bytes overruns its matrix (%d bytes left)", what, n,
 			s.limit-s.pos)
 	}
