@@ -392,7 +392,7 @@ func (v *v5File) readMatrix(s *stream, kind outKind, alloc allocFunc) (any, erro
 		return nil, err
 	}
 
-	count := dimsProduct(h.dims, math.MaxInt64/16)
+	count := dimsProduct(h.dims, math.MaxInt64)
 	if count < 0 {
 		return nil, fileError(v.path, ErrTooLarge, "variable %q: dims %v overflow", h.name,
 			h.dims)

@@ -344,14 +344,9 @@ func writeV5(path string, compress bool, order binary.ByteOrder, arrays []Array)
 		return err
 	}
 
-	sizes := make([]int64, len(arrays))
-	for i, a := range arrays {
-		sizes[i] = matrixSize(a.Name, kinds[i], dims[i])
-		if sizes[i] > math.MaxUint32 {
-			return fileError(path, ErrTooLarge,
-				"variable %q needs %s, over the MAT v5 element limit of 4 GiB; use WriteV73",
-				a.Name, byteCount(sizes[i], 1))
-		}
+	sizes, err := v5Sizes(path, arrays, kinds, dims)
+	if err != nil {
+		return err
 	}
 
 	return writeAtomic(path, func(f *os.File) error {
@@ -370,6 +365,21 @@ func writeV5(path string, compress bool, order binary.ByteOrder, arrays []Array)
 		}
 		return bw.Flush()
 	})
+}
+
+// v5Sizes returns the miMATRIX content length of each array, or an error wrapping
+// ErrTooLarge when one exceeds the 32-bit length field of a data element.
+func v5Sizes(path string, arrays []Array, kinds []arrayKind, dims [][]int) ([]int64, error) {
+	sizes := make([]int64, len(arrays))
+	for i, a := range arrays {
+		sizes[i] = matrixSize(a.Name, kinds[i], dims[i])
+		if sizes[i] > math.MaxUint32 {
+			return nil, fileError(path, ErrTooLarge,
+				"variable %q needs %s, over the MAT v5 element limit of 4 GiB; use WriteV73",
+				a.Name, byteCount(sizes[i], 1))
+		}
+	}
+	return sizes, nil
 }
 
 // writeV5Header writes the 128-byte file header.
