@@ -396,7 +396,8 @@ func TestSinCosDeg(t *testing.T) {
 // 'crop') step. Up to 2 pixels may differ per spoke: a pixel centre that maps exactly onto
 // a half-pixel boundary (at 45° for even a, say) is rounded either way by the two codes.
 func TestSpokeMatchesSkimage(t *testing.T) {
-	if _, err := exec.Command("/usr/bin/python3", "-c", "import skimage").CombinedOutput(); err != nil {
+	probe := exec.Command("/usr/bin/python3", "-c", "import skimage")
+	if err := probe.Run(); err != nil {
 		t.Skip("/usr/bin/python3 with scikit-image not available")
 	}
 	angles := []float64{3, 10, 33.3, 45, 90, 100, 137.5, 180, 200, 270, 275.2, 1100, 1237.5}
