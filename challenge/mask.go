@@ -63,6 +63,9 @@ type MaskSpec struct {
 	Seed       uint64 // seeds ktGaussian; the other patterns are not random
 }
 
+// gaussianStream is the second PCG seed word of the ktGaussian draws ("cmrecon" in ASCII).
+const gaussianStream = 0x636d7265636f6e
+
 // maxElems bounds the element count of a mask or image, so that a bad size fails with an
 // error instead of an allocation panic or an overflow.
 const maxElems = 1 << 31
@@ -103,7 +106,7 @@ func GenerateMask(s MaskSpec) (*recon.Mask, error) {
 			fillLines(m.Frame(t), s.NX, lines)
 		}
 	case KtGaussian:
-		rng := rand.New(rand.NewPCG(s.Seed, 0x636d7265636f6e))
+		rng := rand.New(rand.NewPCG(s.Seed, gaussianStream))
 		cum := gaussianCumulative(s.NY, 0.2)
 		perFrame := int(math.Round(float64(s.NY) / float64(s.R)))
 		draws := make([]int, perFrame)
@@ -265,11 +268,19 @@ func nearestFree(taken []bool, y int) int {
 	return -1
 }
 
+// The ktRadial constants of the 2025 generator: the nominal R is scaled by radialRScale
+// before the spoke count is taken, and frame t turns the spoke set by t·radialFrameTurn
+// degrees (the golden angle).
+const (
+	radialRScale    = 0.6
+	radialFrameTurn = 137.5
+)
+
 // RadialSpokes returns the number of spoke steps of the 2025 ktRadial pattern at nominal
 // acceleration r: floor(180/(0.6·r)), i.e. 37, 18 and 12 for r = 8, 16 and 24. Each frame
 // draws one spoke more than this, since its angles run from 0° to 180° inclusive.
 func RadialSpokes(r int) int {
-	reff := float64(r) * 0.6
+	reff := float64(r) * radialRScale
 	rate := 1 / reff
 	return int(math.Floor(rate * 180))
 }
@@ -277,7 +288,7 @@ func RadialSpokes(r int) int {
 // radialAngles returns the spoke angles of frame t in degrees, spaced as MATLAB's colon
 // operator spaces off:180/beams:180+off.
 func radialAngles(r, t int) []float64 {
-	off := 137.5 * float64(t)
+	off := radialFrameTurn * float64(t)
 	beams := RadialSpokes(r)
 	if beams < 1 {
 		return []float64{off}
