@@ -27,7 +27,7 @@ func checkFileError(t *testing.T, err error, path string, want error) {
 }
 
 // smallFile returns the bytes of a WriteV5 file with a few arrays.
-func smallFile(t *testing.T, compress bool) []byte {
+func smallFile(t testing.TB, compress bool) []byte {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "small.mat")
 	err := WriteV5(path, compress,

@@ -83,13 +83,16 @@ elif how == "h5py":
             if not isinstance(ds, h5py.Dataset):
                 res.append({"name": name, "shape": [], "class": "group", "numeric": False})
                 continue
-            cls = ds.attrs.get("MATLAB_class", b"")
-            cls = cls.decode() if isinstance(cls, bytes) else str(cls)
             v = ds[()]
             if v.dtype.names == ("real", "imag"):
                 v = v["real"] + 1j * v["imag"]
+            inferred = {"float64": "double", "float32": "single", "complex128": "double",
+                        "complex64": "single"}.get(v.dtype.name, v.dtype.name)
+            cls = ds.attrs.get("MATLAB_class", inferred.encode())
+            cls = cls.decode() if isinstance(cls, bytes) else str(cls)
             e = {"name": name, "shape": list(ds.shape[::-1]), "class": cls, "dtype": v.dtype.name}
-            e["numeric"] = v.dtype.kind in "biufc" and "MATLAB_empty" not in ds.attrs
+            e["numeric"] = (v.dtype.kind in "biufc" and "MATLAB_empty" not in ds.attrs and
+                            cls not in ("char", "cell", "function_handle"))
             if e["numeric"]:
                 # h5py's C order over reversed dims is MATLAB's column-major order.
                 dump(name, np.ravel(v, order="C"))
