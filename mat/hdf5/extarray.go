@@ -207,9 +207,10 @@ func (d *Dataset) extSuperBlock(ea *extArray, addr uint64, s int, limit uint64,
 	f := d.f
 	nd, ne := ea.sblkN[s], ea.sblkElems[s]
 	pageN := 1 << uint(ea.pageBits)
-	bitmapEach := 0
+	npages, bitmapEach := 0, 0
 	if ne > pageN {
-		bitmapEach = (ceilDiv(ne, pageN) + 7) / 8
+		npages = ceilDiv(ne, pageN)
+		bitmapEach = (npages + 7) / 8
 	}
 
 	n := uint64(4+1+1+f.offSize+ea.offBytes) + uint64(nd)*uint64(bitmapEach+f.offSize) + 4
@@ -223,16 +224,23 @@ func (d *Dataset) extSuperBlock(ea *extArray, addr uint64, s int, limit uint64,
 
 	c := f.newCursor(b)
 	c.skip(6 + f.offSize + ea.offBytes)
-	bitmaps := c.take(nd * bitmapEach)
+
+	// The page bitmap has room for a whole number of bytes per data block, but its bits
+	// run on without a break: page p of data block j is bit j*npages+p, first bit the
+	// most significant.
+	bitmap := c.take(nd * bitmapEach)
 	for j := 0; j < nd; j++ {
 		first := ea.sblkStart[s] + uint64(j)*uint64(ne)
 		a := c.addr()
 		if first >= limit {
 			break
 		}
-		var init []byte
-		if bitmapEach > 0 {
-			init = bitmaps[j*bitmapEach : (j+1)*bitmapEach]
+		var init func(p int) bool
+		if npages > 0 {
+			init = func(p int) bool {
+				k := j*npages + p
+				return bitmap[k/8]&(0x80>>uint(k%8)) != 0
+			}
 		}
 		if err := d.extDataBlock(ea, a, first, ne, limit, init, seen, fn); err != nil {
 			return err
@@ -242,9 +250,9 @@ func (d *Dataset) extSuperBlock(ea *extArray, addr uint64, s int, limit uint64,
 }
 
 // extDataBlock reads the data block at addr holding elements first .. first+ne-1. A data
-// block of more than 2^pageBits elements is split into pages; init marks the pages written.
+// block of more than 2^pageBits elements is split into pages; init tells the pages written.
 func (d *Dataset) extDataBlock(ea *extArray, addr, first uint64, ne int, limit uint64,
-	init []byte, seen map[uint64]bool, fn func(idx uint64, b []byte) error) error {
+	init func(p int) bool, seen map[uint64]bool, fn func(idx uint64, b []byte) error) error {
 	f := d.f
 	if addr == undef || first >= limit {
 		return nil
@@ -290,7 +298,7 @@ func (d *Dataset) extDataBlock(ea *extArray, addr, first uint64, ne int, limit u
 		if idx >= limit {
 			break
 		}
-		if init == nil || init[p/8]&(0x80>>uint(p%8)) != 0 {
+		if init == nil || init(p) {
 			pb, err := f.read(pageAddr, uint64(pageN*ea.esize+4), "extensible array page")
 			if err != nil {
 				return err
