@@ -89,6 +89,8 @@ elif how == "h5py":
             inferred = {"float64": "double", "float32": "single", "complex128": "double",
                         "complex64": "single"}.get(v.dtype.name, v.dtype.name)
             cls = ds.attrs.get("MATLAB_class", inferred.encode())
+            if isinstance(cls, np.ndarray) and cls.size == 1:
+                cls = cls.reshape(-1)[0]  # a one-element attribute, as scigolib/hdf5 writes
             cls = cls.decode() if isinstance(cls, bytes) else str(cls)
             e = {"name": name, "shape": list(ds.shape[::-1]), "class": cls, "dtype": v.dtype.name}
             e["numeric"] = (v.dtype.kind in "biufc" and "MATLAB_empty" not in ds.attrs and

@@ -29,7 +29,8 @@ for t in ["float64", "float32", "int8", "uint8", "int16", "uint16", "int32", "ui
 d["v_float64"].flat[2:5] = [np.nan, np.inf, -np.inf]
 d["v_float32"].flat[2:5] = [np.nan, np.inf, -0.0]
 d["c_double"] = (rng.standard_normal((7, 6)) + 1j * rng.standard_normal((7, 6)))
-d["c_single"] = (rng.standard_normal((3, 4, 2, 2)) + 1j * rng.standard_normal((3, 4, 2, 2))).astype(np.complex64)
+z = rng.standard_normal((3, 4, 2, 2)) + 1j * rng.standard_normal((3, 4, 2, 2))
+d["c_single"] = z.astype(np.complex64)
 d["c_int16"] = (np.arange(6).reshape(2, 3) - 1j * np.arange(6).reshape(2, 3)).astype(np.complex128)
 d["logical"] = rng.uniform(size=(4, 5)) > 0.5
 d["scalar"] = np.float64(3.25)

@@ -326,7 +326,8 @@ func (v *v5File) open(e v5Var) (*stream, func(verify bool) error, error) {
 	if n > maxDeflateRatio*e.length+1024 {
 		zr.Close()
 		return nil, nil, fileError(v.path, ErrCorrupt,
-			"compressed element at offset %d declares %d bytes, impossible from %d compressed bytes",
+			"compressed element at offset %d declares %d bytes, more than %d compressed "+
+				"bytes can hold",
 			e.off-8, n, e.length)
 	}
 	s.pos, s.limit = 0, n

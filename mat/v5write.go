@@ -115,8 +115,8 @@ func checkArrays(path string, arrays []Array) ([]arrayKind, [][]int, error) {
 			}
 		}
 		if n := dimsProduct(a.Dims, math.MaxInt64); n != int64(k.n) {
-			return nil, nil, fileError(path, nil, "variable %q: dims %v hold %d elements, data has %d",
-				a.Name, a.Dims, n, k.n)
+			return nil, nil, fileError(path, nil,
+				"variable %q: dims %v hold %d elements, data has %d", a.Name, a.Dims, n, k.n)
 		}
 
 		kinds[i], dims[i] = k, matlabDims(a.Dims)
