@@ -140,6 +140,12 @@ func (d *Dataset) btree1Chunks(g *grid) ([]chunkRef, error) {
 // one after the other, unfiltered.
 func (d *Dataset) implicitChunks(g *grid) ([]chunkRef, error) {
 	f := d.f
+	for _, m := range d.space.maxDims {
+		if m < 0 {
+			return nil, f.corruptf("dataset %q: implicit chunk index with an unlimited "+
+				"dimension", d.name)
+		}
+	}
 	maxDown, maxTotal := downStrides(d.maxGridCounts())
 	hi, span := bits.Mul64(uint64(maxTotal), uint64(d.chunkBytes))
 	if hi != 0 {

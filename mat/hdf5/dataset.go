@@ -83,6 +83,9 @@ func (f *File) newDataset(o *object, path string) (*Dataset, error) {
 	if !haveSpace || !haveType || layoutMsg == nil {
 		return nil, f.corruptf("dataset %q lacks a dataspace, datatype or layout message", path)
 	}
+	if d.dtype.Size < 1 {
+		return nil, f.corruptf("dataset %q has a datatype of %d bytes", path, d.dtype.Size)
+	}
 
 	var err error
 	if d.layout, err = f.parseLayout(layoutMsg, len(d.space.dims)); err != nil {

@@ -72,8 +72,9 @@ func (w *chunkWorker) decode(ref chunkRef, g *grid) ([]byte, error) {
 	}
 
 	if len(data) != d.chunkBytes {
-		return nil, f.corruptf("chunk at 0x%x decodes to %d bytes, want %d", ref.addr,
-			len(data), d.chunkBytes)
+		return nil, f.corruptf("dataset %q: chunk at 0x%x decodes to %d bytes, want %d "+
+			"(HDF5 stores every chunk whole, edge chunks too)", d.name, ref.addr, len(data),
+			d.chunkBytes)
 	}
 	return data, nil
 }

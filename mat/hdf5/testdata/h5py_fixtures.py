@@ -1,10 +1,12 @@
 """Writes HDF5 test fixtures with h5py and the values h5py reads back from them.
 
 Usage: h5py_fixtures.py OUTDIR [--large]
+       h5py_fixtures.py OUTDIR --dump FILE...
 
 For every dataset it writes OUTDIR/<n>.bin: the values as read by h5py, as little-endian
 float64 (complex data as interleaved real, imag pairs), and it lists all datasets in
 OUTDIR/manifest.json. --large adds fixtures with very many chunks (slow to write).
+--dump writes no fixture: it records every root dataset of the given existing files.
 """
 import json
 import os
@@ -14,7 +16,7 @@ import h5py
 import numpy as np
 
 out = sys.argv[1]
-large = "--large" in sys.argv[2:]
+large = "--large" in sys.argv[2:3]
 rng = np.random.RandomState(20240501)
 manifest = {"datasets": [], "names": {}}
 
@@ -227,10 +229,22 @@ def large_fixtures():
     record(fn, "x")
 
 
-old_format()
-latest_format()
-matlab_style()
-if large:
-    large_fixtures()
+if "--dump" in sys.argv[2:]:
+    manifest["not_hdf5"] = []
+    for fn in sys.argv[sys.argv.index("--dump") + 1:]:
+        if not h5py.is_hdf5(fn):
+            manifest["not_hdf5"].append(fn)
+            continue
+        with h5py.File(fn, "r") as f:
+            keys = [k for k in f.keys() if isinstance(f[k], h5py.Dataset)]
+        for k in keys:
+            record(fn, k)
+        names(fn)
+else:
+    old_format()
+    latest_format()
+    matlab_style()
+    if large:
+        large_fixtures()
 with open(path("manifest.json"), "w") as fh:
     json.dump(manifest, fh, indent=1)
