@@ -1,7 +1,6 @@
 package mat
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -204,18 +203,21 @@ func WriteCFL(path string, dims []int, data []complex64) error {
 	})
 }
 
-// writeCFLData writes data as little-endian interleaved float32 pairs.
+// writeCFLData writes data as little-endian interleaved float32 pairs, in chunks.
 func writeCFLData(w io.Writer, data []complex64) error {
-	bw := bufio.NewWriterSize(w, chunkBytes)
-	var b [8]byte
-	for _, c := range data {
-		binary.LittleEndian.PutUint32(b[0:4], math.Float32bits(real(c)))
-		binary.LittleEndian.PutUint32(b[4:8], math.Float32bits(imag(c)))
-		if _, err := bw.Write(b[:]); err != nil {
+	buf := make([]byte, min(8*len(data), chunkBytes))
+	for at := 0; at < len(data); {
+		chunk := data[at:min(len(data), at+len(buf)/8)]
+		for i, c := range chunk {
+			binary.LittleEndian.PutUint32(buf[8*i:], math.Float32bits(real(c)))
+			binary.LittleEndian.PutUint32(buf[8*i+4:], math.Float32bits(imag(c)))
+		}
+		if _, err := w.Write(buf[:8*len(chunk)]); err != nil {
 			return err
 		}
+		at += len(chunk)
 	}
-	return bw.Flush()
+	return nil
 }
 
 // cflFile is the BART cfl backend of a File.

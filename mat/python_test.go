@@ -202,7 +202,7 @@ func checkAgainstReference(t *testing.T, path, how string) {
 			t.Errorf("%s: variable %q missing from Vars %+v", path, r.Name, vars)
 			continue
 		}
-		checkInfo(t, path, how, v, r)
+		checkInfo(t, path, v, r)
 		if r.Numeric {
 			checkValues(t, f, v, filepath.Join(dir, r.Name))
 		}
@@ -210,7 +210,7 @@ func checkAgainstReference(t *testing.T, path, how string) {
 }
 
 // checkInfo compares one VarInfo with the reference listing.
-func checkInfo(t *testing.T, path, how string, v VarInfo, r pyVar) {
+func checkInfo(t *testing.T, path string, v VarInfo, r pyVar) {
 	t.Helper()
 	// scipy keeps trailing singleton dims that MATLAB's size() drops, and lists a char array
 	// by its number of strings.

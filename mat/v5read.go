@@ -141,6 +141,9 @@ type stream struct {
 	pos   int64  // bytes consumed
 	limit int64  // content length
 	tag   [8]byte
+
+	f32 []float32 // decode scratch for complex64 output
+	f64 []float64 // decode scratch for complex128 output
 }
 
 // corrupt returns an ErrCorrupt error that names the variable when it is known.
@@ -459,7 +462,8 @@ func (s *stream) decodePart(out any, kind outKind, im bool, typ uint32, n int64,
 	small []byte) error {
 	size := storageSize(typ)
 	if small != nil {
-		return s.decodeChunk(out, kind, im, 0, typ, append([]byte(nil), small...), size)
+		s.decodeChunk(out, kind, im, 0, typ, append([]byte(nil), small...), size)
+		return nil
 	}
 
 	buf := make([]byte, min(n, chunkBytes/size*size))
@@ -468,9 +472,7 @@ func (s *stream) decodePart(out any, kind outKind, im bool, typ uint32, n int64,
 		if err := s.readFull(b); err != nil {
 			return err
 		}
-		if err := s.decodeChunk(out, kind, im, int(off/size), typ, b, size); err != nil {
-			return err
-		}
+		s.decodeChunk(out, kind, im, int(off/size), typ, b, size)
 		off += int64(len(b))
 	}
 	return s.skip(padTo8(n))
@@ -478,7 +480,7 @@ func (s *stream) decodePart(out any, kind outKind, im bool, typ uint32, n int64,
 
 // decodeChunk converts the values in b, which start at element index at, into out.
 func (s *stream) decodeChunk(out any, kind outKind, im bool, at int, typ uint32, b []byte,
-	size int64) error {
+	size int64) {
 	if s.order == binary.BigEndian {
 		swapBytes(b, size)
 	}
@@ -490,15 +492,18 @@ func (s *stream) decodeChunk(out any, kind outKind, im bool, at int, typ uint32,
 	case kindF64:
 		decodeLE(out.([]float64)[at:at+k], b, typ)
 	case kindC64:
-		tmp := make([]float32, k)
-		decodeLE(tmp, b, typ)
-		setParts(out.([]complex64)[at:at+k], tmp, im)
+		if len(s.f32) < k {
+			s.f32 = make([]float32, k)
+		}
+		decodeLE(s.f32[:k], b, typ)
+		setParts(out.([]complex64)[at:at+k], s.f32[:k], im)
 	case kindC128:
-		tmp := make([]float64, k)
-		decodeLE(tmp, b, typ)
-		setParts128(out.([]complex128)[at:at+k], tmp, im)
+		if len(s.f64) < k {
+			s.f64 = make([]float64, k)
+		}
+		decodeLE(s.f64[:k], b, typ)
+		setParts128(out.([]complex128)[at:at+k], s.f64[:k], im)
 	}
-	return nil
 }
 
 // setParts stores v as the real (or imaginary) parts of dst, keeping the other parts.
