@@ -12,7 +12,9 @@
 // rename it.
 //
 // Dims follow MATLAB's size(): trailing singleton dims are dropped, and at least two remain.
-// HDF5 stores the same bytes with the dims reversed; the package reverses them.
+// HDF5 stores the same bytes with the dims reversed; the package reverses them. An empty
+// array reads as a slice of length zero with its dims, in every format (MATLAB v7.3 stores
+// such an array's dims in place of its values and marks it MATLAB_empty).
 //
 // Memory: a read costs the output slice plus a bounded working set (256 KiB buffers; a
 // compressed MAT v5 element is inflated as a stream, never as a whole). Before allocating,

@@ -19,7 +19,7 @@ var (
 	ErrNoVariable = errors.New("no such variable")
 
 	// ErrNotNumeric reports a variable that cannot be read as numbers: char, cell, struct,
-	// sparse, object or function handle arrays, and MATLAB v7.3 empty arrays.
+	// sparse, object or function handle arrays.
 	ErrNotNumeric = errors.New("variable is not a numeric array")
 
 	// ErrComplex reports a real-valued read of a complex variable.
