@@ -108,7 +108,7 @@ func Aggregate(files []FileScore, expected map[string]int) Summary {
 		gs := GroupScore{Group: g, Expected: n, Valid: len(a.psnr)}
 		gs.PSNR = nanSum(a.psnr) / ng
 		gs.SSIM = nanSum(a.ssim) / ng
-		gs.NMSE = nanMean(a.nmse) * (2 - float64(len(a.nmse))/ng)
+		gs.NMSE = float64(nanMean(a.nmse) * (2 - float64(len(a.nmse))/ng))
 		sum.Groups = append(sum.Groups, gs)
 
 		tp += gs.PSNR

@@ -75,7 +75,7 @@ func percentileRef(src []float32) float64 {
 		v[i] = float64(abs32(x))
 	}
 	sort.Float64s(v)
-	pos := float64(len(v)-1) * 0.995
+	pos := float64(float64(len(v)-1) * 0.995) // no FMA: numpy rounds the product
 	i := int(math.Floor(pos))
 	if i >= len(v)-1 {
 		return v[len(v)-1]
@@ -83,9 +83,9 @@ func percentileRef(src []float32) float64 {
 	f := pos - float64(i)
 	d := float64(float32(v[i+1]) - float32(v[i]))
 	if f >= 0.5 {
-		return v[i+1] - d*(1-f)
+		return v[i+1] - float64(d*(1-f))
 	}
-	return v[i] + d*f
+	return v[i] + float64(d*f)
 }
 
 func TestNormalizePercentileAgainstSort(t *testing.T) {

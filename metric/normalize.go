@@ -68,8 +68,10 @@ func percentile995(v []float32) float64 {
 		}
 	}
 
+	// The conversions keep each product rounded: a fused multiply-add (as arm64 may emit)
+	// would change the last bit of the interpolation.
 	const q = Percentile / 100
-	pos := float64(n-1) * q
+	pos := float64(float64(n-1) * q)
 	if pos >= float64(n-1) {
 		return float64(slices.Max(v))
 	}
