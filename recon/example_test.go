@@ -1,0 +1,197 @@
+package recon_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cmrecon/cmrecon/fft"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+// phantom returns fully sampled k-space of a disc seen by nc coils with smooth
+// sensitivities, and the RSS ground truth image.
+func phantom(nx, ny, nc int) (*recon.KSpace, []float64) {
+	d := recon.Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: 1}
+	k := &recon.KSpace{Dims: d, Data: make([]complex64, d.Len())}
+	truth := make([]float64, nx*ny)
+	plan := fft.NewPlan2D(nx, ny)
+	for c := range nc {
+		th := 2 * math.Pi * float64(c) / float64(nc)
+		p := k.Plane(c, 0, 0)
+		for y := range ny {
+			for x := range nx {
+				u := float64(x-nx/2) / float64(nx)
+				v := float64(y-ny/2) / float64(ny)
+				if u*u+v*v > 0.35*0.35 {
+					continue
+				}
+				du, dv := u-0.5*math.Cos(th), v-0.5*math.Sin(th)
+				s := math.Exp(-(du*du + dv*dv) / 0.2)
+				p[x+nx*y] = complex64(complex(s*math.Cos(th), s*math.Sin(th)))
+				truth[x+nx*y] += s * s
+			}
+		}
+		plan.CenteredForward(p)
+	}
+	for i, v := range truth {
+		truth[i] = math.Sqrt(v)
+	}
+	return k, truth
+}
+
+// lines returns a mask sampling every r-th ky line plus acs central lines.
+func lines(nx, ny, r, acs int) *recon.Mask {
+	m := &recon.Mask{NX: nx, NY: ny, NT: 1, Data: make([]float32, nx*ny)}
+	for y := range ny {
+		if y%r == 0 || (y >= ny/2-acs/2 && y < ny/2-acs/2+acs) {
+			for x := range nx {
+				m.Data[x+nx*y] = 1
+			}
+		}
+	}
+	return m
+}
+
+// relError returns |got - want| / |want|.
+func relError(got []float32, want []float64) float64 {
+	var num, den float64
+	for i, w := range want {
+		d := float64(got[i]) - w
+		num += d * d
+		den += w * w
+	}
+	return math.Sqrt(num / den)
+}
+
+func ExampleZeroFilled() {
+	// One coil, one slice, one frame: a single sample at the k-space centre (nx/2, ny/2)
+	// is a constant image of magnitude value/sqrt(nx*ny).
+	d := recon.Dims{NX: 4, NY: 2, NC: 1, NZ: 1, NT: 1}
+	k := &recon.KSpace{Dims: d, Data: make([]complex64, d.Len())}
+	k.Data[2+4*1] = complex(0, 4)
+
+	img, err := recon.ZeroFilled(k, 1)
+	if err != nil {
+		panic(err)
+	}
+	for _, v := range img.Data {
+		fmt.Printf("%.3f ", v)
+	}
+	fmt.Println()
+	// Output:
+	// 1.414 1.414 1.414 1.414 1.414 1.414 1.414 1.414
+}
+
+func ExampleApplyMask() {
+	d := recon.Dims{NX: 2, NY: 2, NC: 1, NZ: 1, NT: 2}
+	k := &recon.KSpace{Dims: d, Data: []complex64{1, 2, 3, 4, 5, 6, 7, 8}}
+	m := &recon.Mask{NX: 2, NY: 2, NT: 2, Data: []float32{1, 0, 0, 1, 0, 1, 1, 0}}
+
+	if err := recon.ApplyMask(k, m); err != nil {
+		panic(err)
+	}
+	fmt.Println(k.Data)
+	// Output:
+	// [(1+0i) (0+0i) (0+0i) (4+0i) (0+0i) (6+0i) (7+0i) (0+0i)]
+}
+
+func ExampleFindCalibration() {
+	// Every 4th ky line of a 32x24 k-space plus 8 central lines, 8..15. Line 16 is one of
+	// the regular lines, so the fully sampled block has 9 lines.
+	r, err := recon.FindCalibration(lines(32, 24, 4, 8))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r)
+	// Output:
+	// 32x9 at (0,8)
+}
+
+func ExampleEstimateMaps() {
+	k, _ := phantom(32, 32, 4)
+	maps, err := recon.EstimateMaps(k, lines(32, 32, 2, 16), recon.ESPIRiTOptions{})
+	if err != nil {
+		panic(err)
+	}
+
+	// At the centre pixel the maps have unit root sum of squares and eigenvalue 1.
+	centre := 16 + 32*16
+	var rss float64
+	for c := range maps.NC {
+		v := maps.Plane(c, 0)[centre]
+		rss += float64(real(v)*real(v) + imag(v)*imag(v))
+	}
+	fmt.Printf("%dx%dx%dx%d maps, RSS %.3f, eigenvalue %.2f\n", maps.NX, maps.NY, maps.NC,
+		maps.NZ, math.Sqrt(rss), maps.Eigen[centre])
+	// Output:
+	// 32x32x4x1 maps, RSS 1.000, eigenvalue 1.00
+}
+
+func ExampleReconstruct() {
+	k, truth := phantom(32, 32, 4)
+	m := lines(32, 32, 3, 10)
+
+	zf, err := recon.Reconstruct(k, m, recon.Options{Method: recon.MethodZeroFilled})
+	if err != nil {
+		panic(err)
+	}
+	sense, err := recon.Reconstruct(k, m, recon.Options{Method: recon.MethodSENSE})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("zero-filled error above 5%%: %v\n", relError(zf.Data, truth) > 0.05)
+	fmt.Printf("SENSE error below 1%%: %v\n", relError(sense.Data, truth) < 0.01)
+	// Output:
+	// zero-filled error above 5%: true
+	// SENSE error below 1%: true
+}
+
+func ExampleConjugateGradient() {
+	// Solve diag(1, 2, 4) x = (1, 1, 1).
+	d := []complex64{1, 2, 4}
+	normal := func(dst, x []complex64) {
+		for i := range x {
+			dst[i] = d[i] * x[i]
+		}
+	}
+	x := make([]complex64, 3)
+	res := recon.ConjugateGradient(normal, []complex64{1, 1, 1}, x,
+		recon.CGOptions{Iterations: 10, Tolerance: 1e-6})
+	fmt.Printf("%.3f after %d iterations\n", real(x[0])+real(x[1])+real(x[2]),
+		res.Iterations)
+	// Output:
+	// 1.750 after 3 iterations
+}
+
+func ExampleSenseOp() {
+	// One coil with a unit map and a full mask: A is the unitary FFT, so A^H A x = x.
+	nx, ny := 4, 4
+	maps := make([]complex64, nx*ny)
+	mask := make([]float32, nx*ny)
+	for i := range maps {
+		maps[i], mask[i] = 1, 1
+	}
+	op, err := recon.NewSenseOp(nx, ny, 1, maps, mask)
+	if err != nil {
+		panic(err)
+	}
+
+	x := make([]complex64, nx*ny)
+	x[5] = 2i
+	y := make([]complex64, op.DataLen())
+	op.Forward(y, x)
+	back := make([]complex64, op.ImageLen())
+	op.Adjoint(back, y, nil)
+	fmt.Printf("|A x| = %.3f, |A^H A x| = %.3f, imag((A^H A x)[5]) = %.3f\n", norm(y),
+		norm(back), imag(back[5]))
+	// Output:
+	// |A x| = 2.000, |A^H A x| = 2.000, imag((A^H A x)[5]) = 2.000
+}
+
+func norm(v []complex64) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(real(x)*real(x) + imag(x)*imag(x))
+	}
+	return math.Sqrt(s)
+}
