@@ -218,14 +218,17 @@ func compareWithBART(t *testing.T, k *KSpace, r Region) bartComparison {
 			continue
 		}
 		c.kept++
-		c.disagree = append(c.disagree, 1-cmplx.Abs(dot)/math.Sqrt(na*nb))
-		phases = append(phases, cmplx.Phase(dot))
+		dis := 1 - cmplx.Abs(dot)/math.Sqrt(na*nb)
+		c.disagree = append(c.disagree, dis)
+		if dis < 1e-6 {
+			phases = append(phases, cmplx.Phase(dot))
+		}
 	}
 	slices.Sort(c.disagree)
 
 	// Both rotate every pixel to the same principal component, whose own phase is
-	// arbitrary: the phase difference is one constant. Measure its spread around the
-	// median, on the circle.
+	// arbitrary: where the maps agree (to 1e-6, as most pixels do), their phase difference
+	// is one constant. Measure its spread around the median, on the circle.
 	med := slices.Clone(phases)
 	slices.Sort(med)
 	for _, p := range phases {
@@ -244,8 +247,9 @@ func compareWithBART(t *testing.T, k *KSpace, r Region) bartComparison {
 //     the pixels (measured: 0 of 1920 and 0 of 9216);
 //   - among pixels both keep, 99% must agree to 1 - 1e-3 (measured: 100% and 99.4%) and all
 //     to 1 - 0.15 (worst measured: 5.8e-5 and 0.081, at the image border);
-//   - the phase difference must be one constant (spread at most 0.05 rad where both agree
-//     to 1e-3); a per-pixel rotation rule different from BART's would break this.
+//   - the phase difference must be one constant: spread at most 0.05 rad over the pixels
+//     where the maps agree to 1e-6 (measured: 2e-5 and 4e-3 rad). A per-pixel rotation rule
+//     other than BART's (another reference vector, or a conjugate) spreads it over +-pi.
 func checkBART(t *testing.T, name string, c bartComparison, n int) {
 	t.Helper()
 	p99 := c.disagree[len(c.disagree)*99/100]
@@ -253,7 +257,8 @@ func checkBART(t *testing.T, name string, c bartComparison, n int) {
 	t.Logf("%s: kept %d of %d, crop differs at %d, eigenvalue difference %.4f, "+
 		"1-agreement median %.2g p99 %.2g worst %.3g, phase spread %.3g rad", name, c.kept,
 		n, c.cropDiff, c.eigDiff, c.disagree[len(c.disagree)/2], p99, worst, c.phaseDiff)
-	if c.eigDiff > 0.06 || c.cropDiff > n/100 || p99 > 1e-3 || worst > 0.15 {
+	if c.eigDiff > 0.06 || c.cropDiff > n/100 || p99 > 1e-3 || worst > 0.15 ||
+		c.phaseDiff > 0.05 {
 		t.Errorf("%s: ESPIRiT differs from bart ecalib beyond the stated tolerance", name)
 	}
 }
@@ -266,9 +271,6 @@ func TestESPIRiTvsBARTPhantom(t *testing.T) {
 	k := kspaceOf([][]*sim{{s}})
 	c := compareWithBART(t, k, Region{X0: 12, Y0: 10, NX: 24, NY: 20})
 	checkBART(t, "phantom", c, 48*40)
-	if c.phaseDiff > 0.05 {
-		t.Errorf("phase difference to BART varies by %.3f rad over the image", c.phaseDiff)
-	}
 }
 
 // TestESPIRiTvsBARTBrain compares with bart ecalib -m1 on real 16-coil brain data, using
