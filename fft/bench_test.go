@@ -1,0 +1,104 @@
+package fft
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// Reproduce the figures in the package documentation with
+//
+//	go test -run '^$' -bench 'FFT2D' -benchtime 2s ./fft/
+//
+// b.SetBytes counts one read and one write of the array per transform.
+
+var benchSizes = [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
+
+// BenchmarkFFT2D times in-place centred orthonormal 2-D transforms (CenteredForward) of
+// complex64 arrays, batch 1 and 10 (coils), with 1 and 2 workers; ns/op is per batch.
+func BenchmarkFFT2D(b *testing.B) {
+	for _, sz := range benchSizes {
+		for _, batch := range []int{1, 10} {
+			for _, wk := range []int{1, 2} {
+				name := fmt.Sprintf("c64/%dx%d/batch%d/workers%d", sz[0], sz[1], batch, wk)
+				b.Run(name, func(b *testing.B) {
+					benchPlan[complex64](b, []int{sz[0], sz[1], batch}, wk)
+				})
+			}
+		}
+		b.Run(fmt.Sprintf("c128/%dx%d/batch1/workers1", sz[0], sz[1]), func(b *testing.B) {
+			benchPlan[complex128](b, []int{sz[0], sz[1], 1}, 1)
+		})
+		b.Run(fmt.Sprintf("gonum-c128/%dx%d/batch1/workers1", sz[0], sz[1]), func(b *testing.B) {
+			benchGonum(b, sz[0], sz[1])
+		})
+	}
+}
+
+func benchPlan[T Complex](b *testing.B, shape []int, workers int) {
+	p := NewPlan[T](shape, 0, 1).WithWorkers(workers)
+	x := toT[T](randomC128(rand.New(rand.NewPCG(1, 1)), p.Len()))
+	var z T
+	b.SetBytes(int64(2 * p.Len() * int(sizeOf(z))))
+	b.ReportAllocs()
+	p.CenteredForward(x)
+	c0 := cpuNanos()
+	for b.Loop() {
+		p.CenteredForward(x)
+	}
+	reportCPU(b, c0)
+}
+
+// reportCPU reports the process CPU time per operation since c0 (all goroutines together).
+func reportCPU(b *testing.B, c0 int64) {
+	b.ReportMetric(float64(cpuNanos()-c0)/float64(b.N), "cpu-ns/op")
+}
+
+// benchGonum is the row-column 2-D transform with gonum's complex128 FFT (FFTPACK): rows in
+// place, then each column gathered, transformed and scattered, as in the reference harness.
+func benchGonum(b *testing.B, nx, ny int) {
+	fx, fy := fourier.NewCmplxFFT(nx), fourier.NewCmplxFFT(ny)
+	x := randomC128(rand.New(rand.NewPCG(1, 1)), nx*ny)
+	col, out := make([]complex128, ny), make([]complex128, ny)
+	b.SetBytes(int64(2 * nx * ny * 16))
+	b.ReportAllocs()
+	c0 := cpuNanos()
+	for b.Loop() {
+		for iy := range ny {
+			row := x[iy*nx : iy*nx+nx]
+			fx.Coefficients(row, row)
+		}
+		for ix := range nx {
+			for iy := range ny {
+				col[iy] = x[ix+nx*iy]
+			}
+			fy.Coefficients(out, col)
+			for iy := range ny {
+				x[ix+nx*iy] = out[iy]
+			}
+		}
+	}
+	reportCPU(b, c0)
+}
+
+// BenchmarkAxis times one axis pass of a 2-D complex64 array: axis 0 (contiguous rows, lanes
+// are neighbouring rows) and axis 1 (strided columns, lanes are neighbouring columns).
+func BenchmarkAxis(b *testing.B) {
+	for _, sz := range [][2]int{{512, 216}, {448, 204}, {256, 256}} {
+		for axis := range 2 {
+			b.Run(fmt.Sprintf("%dx%d/axis%d", sz[0], sz[1], axis), func(b *testing.B) {
+				p := NewPlan[complex64]([]int{sz[0], sz[1]}, axis)
+				x := toT[complex64](randomC128(rand.New(rand.NewPCG(1, 1)), p.Len()))
+				b.SetBytes(int64(16 * p.Len()))
+				p.Forward(x, x)
+				c0 := cpuNanos()
+				for b.Loop() {
+					p.Forward(x, x)
+				}
+				reportCPU(b, c0)
+			})
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package fft
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// maxHelpers bounds the helper goroutines shared by all plans.
+const maxHelpers = 256
+
+// helpers is the package's pool of helper goroutines. Callers offer a job to idle helpers
+// through ch without blocking; a helper that picks up a job after it is finished finds no
+// work left and drops it, so no caller ever waits for a helper to become free.
+var helpers struct {
+	mu sync.Mutex
+	n  int
+	ch chan helper
+}
+
+func init() {
+	helpers.ch = make(chan helper, maxHelpers)
+}
+
+// helper is a job that helper goroutines can join.
+type helper interface {
+	help()
+}
+
+// ensureHelpers starts helper goroutines until there are at least n (at most maxHelpers).
+func ensureHelpers(n int) {
+	helpers.mu.Lock()
+	defer helpers.mu.Unlock()
+	for ; helpers.n < min(n, maxHelpers); helpers.n++ {
+		go func() {
+			for h := range helpers.ch {
+				h.help()
+			}
+		}()
+	}
+}
+
+// job is one parallel loop over units: whole batch items when pass < 0, or lane blocks of
+// pass pass of batch item item. Participants claim units with next; the one that completes
+// the last unit signals done. refs counts the caller and the offers still out; the last to
+// let go returns the job to its plan's pool.
+type job[T Complex] struct {
+	plan       *Plan[T]
+	dst, src   []T
+	f          Flags
+	item, pass int
+	units      int
+	next, left atomic.Int64
+	refs       atomic.Int32
+	done       chan struct{}
+}
+
+// parallel runs units units of work on up to p.workers goroutines and returns when all are
+// done.
+func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
+	parts := min(p.workers, units)
+	j := p.shared.jobs.Get().(*job[T])
+	j.plan, j.dst, j.src, j.f = p, dst, src, f
+	j.item, j.pass, j.units = item, pass, units
+	j.next.Store(0)
+	j.left.Store(int64(units))
+	j.refs.Store(int32(parts))
+
+	ensureHelpers(parts - 1)
+	sent := 0
+offer:
+	for range parts - 1 {
+		select {
+		case helpers.ch <- j:
+			sent++
+		default:
+			break offer
+		}
+	}
+	if sent < parts-1 {
+		j.refs.Add(int32(sent - (parts - 1)))
+	}
+
+	j.run()
+	<-j.done
+	j.release()
+}
+
+func (j *job[T]) help() {
+	j.run()
+	j.release()
+}
+
+// run claims and computes units until none is left.
+func (j *job[T]) run() {
+	var w *work[T]
+	p := j.plan
+	for {
+		u := int(j.next.Add(1) - 1)
+		if u >= j.units {
+			break
+		}
+		if w == nil {
+			w = p.getWork()
+		}
+		if j.pass < 0 {
+			for pi := range p.passes {
+				for b := range p.passes[pi].units {
+					p.unit(w, j.dst, j.src, j.f, u, pi, b)
+				}
+			}
+		} else {
+			p.unit(w, j.dst, j.src, j.f, j.item, j.pass, u)
+		}
+		if j.left.Add(-1) == 0 {
+			j.done <- struct{}{}
+		}
+	}
+	if w != nil {
+		p.shared.work.Put(w)
+	}
+}
+
+func (j *job[T]) release() {
+	if j.refs.Add(-1) == 0 {
+		p := j.plan
+		j.plan, j.dst, j.src = nil, nil, nil
+		p.shared.jobs.Put(j)
+	}
+}
