@@ -1,46 +1,50 @@
 package recon
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
 
-// benchCalibration returns 24x20 calibration k-space of nc coils and nz slices, taken from
+// benchCalibration returns cx x cy calibration k-space of nc coils and one slice, taken from
 // the centre of a small simulated acquisition (the calibration step only sees this block,
 // whatever the image size).
-func benchCalibration(nc, nz int) *KSpace {
-	s := newSim(48, 40, nc, 0, 0)
+func benchCalibration(cx, cy, nc int) *KSpace {
+	nx, ny := 2*cx, 2*cy
+	s := newSim(nx, ny, nc, 0, 0)
 	ks := s.kspace()
-	d := Dims{NX: 24, NY: 20, NC: nc, NZ: nz, NT: 1}
+	d := Dims{NX: cx, NY: cy, NC: nc, NZ: 1, NT: 1}
 	cal := &KSpace{Dims: d, Data: make([]complex64, d.Len())}
-	for iz := range nz {
-		for c := range nc {
-			p := cal.Plane(c, iz, 0)
-			for y := range 20 {
-				for x := range 24 {
-					p[x+24*y] = complex64(ks[c*48*40+(12+x)+48*(10+y)])
-				}
+	for c := range nc {
+		p := cal.Plane(c, 0, 0)
+		for y := range cy {
+			for x := range cx {
+				p[x+cx*y] = complex64(ks[c*nx*ny+(nx/2-cx/2+x)+nx*(ny/2-cy/2+y)])
 			}
 		}
 	}
 	return cal
 }
 
-// BenchmarkESPIRiT times ESPIRiT maps for one 448x162 slice of 10 coils from a 24x20
-// calibration region (the 2025 cine SAX size and ACS), with 1 and 2 threads:
+// BenchmarkESPIRiT times ESPIRiT maps for one slice of 10 coils with 1 and 2 threads: a
+// 448x162 image from a 24x20 calibration region (the 2025 cine SAX size and ACS), and a
+// 512x216 image from 24x24 (the BART timing of anchors.md):
 //
 //	go test -run '^$' -bench ESPIRiT -benchtime 5x ./recon/
 func BenchmarkESPIRiT(b *testing.B) {
-	cal := benchCalibration(10, 1)
-	for _, threads := range []int{1, 2} {
-		b.Run(map[int]string{1: "448x162x10/threads=1", 2: "448x162x10/threads=2"}[threads],
-			func(b *testing.B) {
+	for _, c := range []struct{ nx, ny, cx, cy int }{{448, 162, 24, 20}, {512, 216, 24, 24}} {
+		cal := benchCalibration(c.cx, c.cy, 10)
+		for _, threads := range []int{1, 2} {
+			name := fmt.Sprintf("%dx%dx10/cal%dx%d/threads=%d", c.nx, c.ny, c.cx, c.cy, threads)
+			b.Run(name, func(b *testing.B) {
 				for b.Loop() {
-					if _, err := ESPIRiT(cal, 448, 162, ESPIRiTOptions{Threads: threads}); err != nil {
+					_, err := ESPIRiT(cal, c.nx, c.ny, ESPIRiTOptions{Threads: threads})
+					if err != nil {
 						b.Fatal(err)
 					}
 				}
 			})
+		}
 	}
 }
 
