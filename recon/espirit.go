@@ -567,6 +567,7 @@ type pixelEigen struct {
 	v, w []complex128
 }
 
+// newPixelEigen allocates scratch for nc coils.
 func newPixelEigen(nc int) *pixelEigen {
 	return &pixelEigen{
 		nc: nc,
