@@ -28,7 +28,7 @@ func bartPath(t *testing.T) string {
 }
 
 // writeCFL writes data with the given dims as base.cfl and base.hdr.
-func writeCFL(t *testing.T, base string, dims []int, data []complex64) {
+func writeCFL(t testing.TB, base string, dims []int, data []complex64) {
 	t.Helper()
 	n := 1
 	var hdr strings.Builder

@@ -3,6 +3,9 @@ package recon
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -82,6 +85,46 @@ func BenchmarkZeroFilled(b *testing.B) {
 	for b.Loop() {
 		if _, err := ZeroFilled(k, 1); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBARTECalib times Debian's "bart ecalib -m1" (including its file I/O) on the same
+// calibration blocks as BenchmarkESPIRiT, placed at the centre of otherwise empty k-space,
+// for a side-by-side figure on one machine:
+//
+//	go test -run '^$' -bench 'ESPIRiT|BARTECalib' -benchtime 3x ./recon/
+func BenchmarkBARTECalib(b *testing.B) {
+	bart, err := exec.LookPath("bart")
+	if err != nil {
+		b.Skip("bart not installed")
+	}
+	for _, c := range []struct{ nx, ny, cx, cy int }{{448, 162, 24, 20}, {512, 216, 24, 24}} {
+		cal := benchCalibration(c.cx, c.cy, 10)
+		data := make([]complex64, c.nx*c.ny*10)
+		for ic := range 10 {
+			for y := range c.cy {
+				for x := range c.cx {
+					i := ic*c.nx*c.ny + (c.nx/2 - c.cx/2 + x) + c.nx*(c.ny/2-c.cy/2+y)
+					data[i] = cal.Plane(ic, 0, 0)[x+c.cx*y]
+				}
+			}
+		}
+		dir := b.TempDir()
+		writeCFL(b, filepath.Join(dir, "ksp"), []int{c.nx, c.ny, 1, 10}, data)
+
+		for _, threads := range []int{1, 2} {
+			name := fmt.Sprintf("%dx%dx10/cal%dx%d/threads=%d", c.nx, c.ny, c.cx, c.cy, threads)
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					cmd := exec.Command(bart, "ecalib", "-m1", "ksp", "sens")
+					cmd.Dir = dir
+					cmd.Env = append(os.Environ(), fmt.Sprintf("OMP_NUM_THREADS=%d", threads))
+					if out, err := cmd.CombinedOutput(); err != nil {
+						b.Fatalf("bart ecalib: %v\n%s", err, out)
+					}
+				}
+			})
 		}
 	}
 }
