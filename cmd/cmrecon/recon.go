@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+func runRecon(e *env, args []string) error {
+	fs := newFlags(e, "recon", "[--method zf|sense] [--mask MASK] [--output-mode ranking|full] "+
+		"[--threads N] [--layout x,y,c,z,t] IN OUT.mat")
+	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS) or sense "+
+		"(ESPIRiT maps + CG-SENSE)")
+	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
+		"challenge's Mask_* folder, else the non-zero samples of IN")
+	mode := fs.String("output-mode", "ranking", "ranking (img4ranking selection and crop) or "+
+		"full (all slices and frames, uncropped)")
+	threads := fs.Int("threads", runtime.NumCPU(), "goroutines to use")
+	layout := fs.String("layout", challenge.DefaultLayout, "names of IN's dims in file order")
+	name := fs.String("name", "", "file name whose modality rules the ranking output follows "+
+		"(default: IN's name)")
+	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
+	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
+	tol := fs.Float64("tol", 0, "CG-SENSE relative residual to stop at (0: run every iteration)")
+	maxMem := fs.String("max-memory", "", "refuse input arrays larger than this, e.g. 8G "+
+		"(default: half the machine's memory)")
+	pos, err := parse(fs, args, 2)
+	if err != nil {
+		return err
+	}
+
+	lay, err := challenge.ParseLayout(*layout)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --layout: %v\n", err)
+		return errUsage
+	}
+	m := recon.Method(*method)
+	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --method %q: want zf or sense\n", *method)
+		return errUsage
+	}
+	out := challenge.OutputMode(*mode)
+	if out != challenge.OutputRanking && out != challenge.OutputFull {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --output-mode %q: want ranking or full\n", *mode)
+		return errUsage
+	}
+	maxBytes, err := parseBytes(*maxMem)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --max-memory: %v\n", err)
+		return errUsage
+	}
+	if *threads < 1 {
+		*threads = runtime.NumCPU()
+	}
+
+	start := time.Now()
+	progress := newProgressLog(e, 3*time.Second)
+	opts := challenge.FileOptions{
+		Mask:   *maskPath,
+		Layout: lay,
+		Output: out,
+		Name:   *name,
+		Recon: recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
+			Tolerance: *tol, Progress: progress.report},
+		Read: &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
+	}
+	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
+	rep, err := challenge.ReconstructFile(pos[0], pos[1], opts)
+	if err != nil {
+		return err
+	}
+
+	mask := rep.Mask
+	if mask == "" {
+		mask = "(non-zero samples of the input)"
+	}
+	e.log.Info("done", "output", rep.Output, "dims", dimsText(rep.OutputDims),
+		"kspace", rep.Dims.String(), "mask", mask, "mask_source", rep.MaskSource,
+		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR),
+		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
+	return nil
+}
+
+// progressLog logs reconstruction progress at most once per interval.
+type progressLog struct {
+	e        *env
+	interval time.Duration
+	start    time.Time
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func newProgressLog(e *env, interval time.Duration) *progressLog {
+	now := time.Now()
+	return &progressLog{e: e, interval: interval, start: now, last: now}
+}
+
+// report is a recon.Options.Progress callback; it may be called from many goroutines.
+func (p *progressLog) report(r recon.Progress) {
+	if !r.Finished {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	now := time.Now()
+	if now.Sub(p.last) < p.interval && r.Solved != r.Total {
+		return
+	}
+	p.last = now
+	elapsed := now.Sub(p.start)
+	eta := time.Duration(0)
+	if r.Solved > 0 {
+		eta = elapsed * time.Duration(r.Total-r.Solved) / time.Duration(r.Solved)
+	}
+	p.e.log.Info("progress", "solved", fmt.Sprintf("%d/%d", r.Solved, r.Total),
+		"elapsed", elapsed.Round(time.Second), "eta", eta.Round(time.Second))
+}
+
+// parseBytes parses a size such as 8G, 512M or 1073741824; "" gives 0.
+func parseBytes(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	mult := int64(1)
+	t := strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(s), "B"))
+	t = strings.TrimSuffix(t, "I")
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 8G or 512M", s)
+	}
+	return int64(v * float64(mult)), nil
+}
