@@ -83,17 +83,17 @@ func writeEvalJSON(e *env, reference, submission string, r metric.Result) error 
 		return &v
 	}
 	out := struct {
-		Reference             string    `json:"reference"`
-		Submission            string    `json:"submission"`
-		SSIM                  *float64  `json:"ssim"`
-		PSNR                  *float64  `json:"psnr"`
-		NMSE                  *float64  `json:"nmse"`
-		Dims                  []int     `json:"dims"`
-		SubmissionIsReference bool      `json:"submission_is_reference"`
+		Reference             string     `json:"reference"`
+		Submission            string     `json:"submission"`
+		SSIM                  *float64   `json:"ssim"`
+		PSNR                  *float64   `json:"psnr"`
+		NMSE                  *float64   `json:"nmse"`
+		Dims                  []int      `json:"dims"`
+		SubmissionIsReference bool       `json:"submission_is_reference"`
 		PerImageSSIM          []*float64 `json:"per_image_ssim"`
 		PerImagePSNR          []*float64 `json:"per_image_psnr"`
 		PerImageNMSE          []*float64 `json:"per_image_nmse"`
-		Images                []image   `json:"images"`
+		Images                []image    `json:"images"`
 	}{
 		Reference: reference, Submission: submission,
 		SSIM: num(r.SSIM), PSNR: num(r.PSNR), NMSE: num(r.NMSE),
