@@ -1,0 +1,417 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/internal/realdata"
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/phantom"
+)
+
+// cli runs the command line in-process and returns its exit status and output streams.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// smallCine writes a small fully sampled phantom cine in the challenge's v7.3 layout and
+// returns its path and the phantom.
+func smallCine(t *testing.T, dir, name string) (string, *phantom.Cine) {
+	t.Helper()
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NZ, o.NT = 96, 48, 6, 3, 4
+	c, err := phantom.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	k := c.KSpace
+	err = mat.WriteV73(p, mat.Array{Name: "kspace", Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT},
+		Data: k.Data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, c
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, errOut := cli(t); code != 2 || !strings.Contains(errOut, "Commands:") {
+		t.Errorf("no arguments: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, _ := cli(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if code, _, _ := cli(t, "recon", "only-one-arg"); code != 2 {
+		t.Errorf("missing argument: exit %d, want 2", code)
+	}
+	if code, _, _ := cli(t, "recon", "--method", "magic", "a", "b"); code != 2 {
+		t.Errorf("bad method: exit %d, want 2", code)
+	}
+	if code, _, _ := cli(t, "info", "-h"); code != 0 {
+		t.Errorf("info -h: exit %d, want 0", code)
+	}
+}
+
+// TestChallengeTree runs the main job on a small challenge-style tree: a mask made by the
+// mask command in the Mask_TaskR1 folder, picked up by recon without --mask, both methods,
+// both output modes, scored by eval against the fully sampled k-space.
+func TestChallengeTree(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join("MultiCoil", "Cine", "ValidationSet")
+	pat := filepath.Join("Center001", "UIH_30T_umr780", "P001")
+	kdir := filepath.Join(dir, sub, "UnderSample_TaskR1", pat)
+	mdir := filepath.Join(dir, sub, "Mask_TaskR1", pat)
+	for _, d := range []string{kdir, mdir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	kus := filepath.Join(kdir, "cine_sax_kus_ktRadial8.mat")
+	if err := os.Link(full, kus); err != nil {
+		t.Fatal(err)
+	}
+	maskFile := filepath.Join(mdir, "cine_sax_mask_ktRadial8.mat")
+	if code, _, errOut := cli(t, "mask", "--pattern", "ktradial", "--accel", "8",
+		"--size", "96x48x4", maskFile); code != 0 {
+		t.Fatalf("mask: exit %d: %s", code, errOut)
+	}
+
+	scores := map[string]float64{}
+	for _, method := range []string{"zf", "sense"} {
+		for _, mode := range []string{"ranking", "full"} {
+			out := filepath.Join(dir, method+"_"+mode+".mat")
+			code, _, errOut := cli(t, "recon", "--method", method, "--output-mode", mode,
+				"--threads", "2", kus, out)
+			if code != 0 {
+				t.Fatalf("recon %s %s: exit %d: %s", method, mode, code, errOut)
+			}
+			if !strings.Contains(errOut, "mask_source=implied") {
+				t.Errorf("recon did not use the implied mask: %s", errOut)
+			}
+
+			code, stdout, errOut := cli(t, "eval", "--json", full, out)
+			if code != 0 {
+				t.Fatalf("eval: exit %d: %s", code, errOut)
+			}
+			var r struct {
+				SSIM, PSNR, NMSE float64
+				Dims             []int
+				PerImageSSIM     []float64 `json:"per_image_ssim"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatalf("eval --json: %v\n%s", err, stdout)
+			}
+			wantImages := 2 * 3 // ranking: 2 central slices x 3 frames
+			if mode == "full" {
+				wantImages = 3 * 4
+			}
+			if len(r.PerImageSSIM) != wantImages {
+				t.Errorf("%s %s: %d images scored, want %d (dims %v)", method, mode,
+					len(r.PerImageSSIM), wantImages, r.Dims)
+			}
+			scores[method+" "+mode] = r.SSIM
+		}
+	}
+
+	// SENSE must beat zero filling clearly on 6 coils at this acceleration; the margin is
+	// far below what the phantom gives (about 0.2) so that the test is not fragile.
+	for _, mode := range []string{"ranking", "full"} {
+		if scores["sense "+mode] < scores["zf "+mode]+0.05 {
+			t.Errorf("%s: SENSE SSIM %.4f is not clearly above zero-filled %.4f", mode,
+				scores["sense "+mode], scores["zf "+mode])
+		}
+	}
+}
+
+// TestFullySampledEval checks that a zero-filled reconstruction of fully sampled data scores
+// perfectly against its own k-space: the ground truth is made the same way.
+func TestFullySampledEval(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	out := filepath.Join(dir, "out.mat")
+	if code, _, errOut := cli(t, "recon", "--method", "zf", full, out); code != 0 {
+		t.Fatalf("recon: %s", errOut)
+	}
+	code, stdout, errOut := cli(t, "eval", "--json", full, out)
+	if code != 0 {
+		t.Fatalf("eval: %s", errOut)
+	}
+	var r struct{ SSIM, NMSE float64 }
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.SSIM != 1 || r.NMSE != 0 {
+		t.Errorf("fully sampled zf against itself: SSIM %v NMSE %v, want 1 and 0", r.SSIM, r.NMSE)
+	}
+}
+
+// TestBadInput feeds broken inputs to recon and checks for a one-line error naming the file,
+// exit status 1, and no output file.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	full, c := smallCine(t, dir, "cine_sax.mat")
+
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	truncated := write("truncated.mat", raw[:len(raw)*2/3])
+	notMAT := write("notes.mat", []byte("these are my notes, not a MATLAB file\n"))
+
+	nan := append([]complex64(nil), c.KSpace.Data...)
+	nan[12345] = complex(float32(math.NaN()), 0)
+	nanFile := filepath.Join(dir, "nan.mat")
+	k := c.KSpace
+	if err := mat.WriteV5(nanFile, true, mat.Array{Name: "kspace",
+		Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT}, Data: nan}); err != nil {
+		t.Fatal(err)
+	}
+
+	wrongMask := filepath.Join(dir, "mask_wrong.mat")
+	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.Uniform, NX: 96,
+		NY: 50, NT: 4, R: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := challenge.WriteMask(wrongMask, m); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name, in, blame string
+		extra           []string
+	}{
+		{"truncated", truncated, truncated, nil},
+		{"not MATLAB", notMAT, notMAT, nil},
+		{"missing", filepath.Join(dir, "absent.mat"), "absent.mat", nil},
+		{"NaN", nanFile, nanFile, []string{"--method", "zf"}},
+		{"mask size", full, wrongMask, []string{"--mask", wrongMask}},
+		{"memory", full, full, []string{"--max-memory", "1M"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out_"+strings.ReplaceAll(tc.name, " ", "_")+".mat")
+			args := append([]string{"recon"}, tc.extra...)
+			code, _, errOut := cli(t, append(args, tc.in, out)...)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1; stderr:\n%s", code, errOut)
+			}
+			msg := lastLine(errOut)
+			if !strings.HasPrefix(msg, "cmrecon recon: ") || !strings.Contains(msg, tc.blame) {
+				t.Errorf("error line %q does not name %s", msg, tc.blame)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output file exists after a failure")
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(dir, ".*"))
+			if len(leftovers) > 0 {
+				t.Errorf("temporary files left behind: %v", leftovers)
+			}
+		})
+	}
+}
+
+// TestMaskCommand checks the generated file against the library's generator.
+func TestMaskCommand(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.mat")
+	code, _, errOut := cli(t, "mask", "--pattern", "ktGaussian", "--accel", "16", "--size",
+		"64x40x5", "--seed", "7", p)
+	if code != 0 {
+		t.Fatalf("mask: %s", errOut)
+	}
+	got, err := challenge.ReadMask(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.KtGaussian,
+		NX: 64, NY: 40, NT: 5, R: 16, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.NX != 64 || got.NY != 40 || got.NT != 5 {
+		t.Fatalf("mask file is %dx%dx%d", got.NX, got.NY, got.NT)
+	}
+	for i := range want.Data {
+		if got.Data[i] != want.Data[i] {
+			t.Fatalf("mask file differs from GenerateMask at %d", i)
+		}
+	}
+
+	for _, bad := range [][]string{
+		{"--pattern", "Spiral", "--accel", "4", "--size", "8x8"},
+		{"--pattern", "Uniform", "--accel", "4", "--size", "8by8"},
+	} {
+		if code, _, _ := cli(t, append(append([]string{"mask"}, bad...), p)...); code != 2 {
+			t.Errorf("mask %v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+// TestInfoRealData reads every .mat and .cfl file of the real sample folder with
+// "info --json --stats" and compares the dims and value summaries with an independent reader:
+// h5py for HDF5 files, scipy.io.loadmat for MATLAB v5 files, numpy for BART cfl.
+func TestInfoRealData(t *testing.T) {
+	root := realDataDir(t)
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import h5py, scipy.io, numpy").Run(); err != nil {
+		t.Skip("python3 with h5py, scipy and numpy not available")
+	}
+
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && (strings.HasSuffix(p, ".mat") || strings.HasSuffix(p, ".cfl")) {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skip("no sample files")
+	}
+
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, stdout, errOut := cli(t, "info", "--json", "--stats", f)
+			if code != 0 {
+				t.Fatalf("info: %s", errOut)
+			}
+			var got struct {
+				Variables []infoVar
+			}
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+
+			out, err := exec.Command(py, "-c", pyStats, f).CombinedOutput()
+			if err != nil {
+				t.Fatalf("python: %v\n%s", err, out)
+			}
+			var want []struct {
+				Name    string
+				Dims    []int
+				Complex bool
+				Stats   infoStats
+			}
+			if err := json.Unmarshal(out, &want); err != nil {
+				t.Fatalf("python output: %v\n%s", err, out)
+			}
+			if len(got.Variables) != len(want) {
+				t.Fatalf("%d variables, python finds %d", len(got.Variables), len(want))
+			}
+			for i, w := range want {
+				g := got.Variables[i]
+				if g.Name != w.Name || g.Complex != w.Complex || dimsText(g.Dims) !=
+					dimsText(w.Dims) {
+					t.Errorf("variable %q %v complex=%v, python: %q %v complex=%v", g.Name,
+						g.Dims, g.Complex, w.Name, w.Dims, w.Complex)
+				}
+				checkStats(t, g.Name, g.Stats, w.Stats)
+			}
+		})
+	}
+}
+
+// checkStats compares value summaries. Counts must be equal; sums are accumulated in a
+// different order by numpy (pairwise) and here (sequential), in float64, so they may differ
+// by a few units of 1e-12 relative to the sum of magnitudes: 1e-9 leaves ample room and still
+// catches any misread element, which changes the sums far more.
+func checkStats(t *testing.T, name string, g *infoStats, w infoStats) {
+	t.Helper()
+	if g == nil {
+		t.Errorf("%s: no stats", name)
+		return
+	}
+	if g.Count != w.Count || g.NonZero != w.NonZero || g.NaN != w.NaN || g.Inf != w.Inf {
+		t.Errorf("%s: counts %+v, python %+v", name, *g, w)
+	}
+	close := func(a, b, scale float64) bool { return math.Abs(a-b) <= 1e-9*scale }
+	absScale := math.Sqrt(w.SumAbs2 * float64(w.Count))
+	if g.MaxAbs != w.MaxAbs && !close(g.MaxAbs, w.MaxAbs, w.MaxAbs) {
+		t.Errorf("%s: max |x| %v, python %v", name, g.MaxAbs, w.MaxAbs)
+	}
+	if !close(g.SumAbs2, w.SumAbs2, w.SumAbs2) {
+		t.Errorf("%s: sum |x|^2 %v, python %v", name, g.SumAbs2, w.SumAbs2)
+	}
+	if !close(g.SumRe, w.SumRe, absScale) || !close(g.SumIm, w.SumIm, absScale) {
+		t.Errorf("%s: sum %v%+vi, python %v%+vi", name, g.SumRe, g.SumIm, w.SumRe, w.SumIm)
+	}
+}
+
+// pyStats prints the variables of a file with their MATLAB dims and value summaries, read by
+// h5py (HDF5, dims reversed to MATLAB order), scipy (MAT v5) or numpy (BART cfl).
+const pyStats = `
+import json, sys, numpy as np
+p = sys.argv[1]
+out = []
+def add(name, a):
+    a = np.asarray(a)
+    z = a.astype(np.complex128).ravel(order='F')
+    fin = np.isfinite(z)
+    nan = np.isnan(z.real) | np.isnan(z.imag)
+    out.append(dict(name=name, dims=list(a.shape), complex=bool(np.iscomplexobj(a)), stats=dict(
+        count=int(z.size), nan=int(nan.sum()), inf=int((~fin & ~nan).sum()),
+        nonzero=int((z[fin] != 0).sum()), max_abs=float(np.abs(z[fin]).max(initial=0)),
+        sum_abs2=float((np.abs(z[fin])**2).sum()),
+        sum_real=float(z[fin].real.sum()), sum_imag=float(z[fin].imag.sum()))))
+if p.endswith('.cfl'):
+    base = p[:-4]
+    dims = [int(x) for x in open(base + '.hdr').read().split('\n')[1].split()]
+    while len(dims) > 2 and dims[-1] == 1: dims.pop()
+    a = np.fromfile(p, dtype='<c8').reshape(dims, order='F')
+    add(base.split('/')[-1], a)
+else:
+    head = open(p, 'rb').read(512)
+    if b'HDF' in open(p, 'rb').read(2048)[:2048] and head[:10] != b'MATLAB 5.0':
+        import h5py
+        with h5py.File(p, 'r') as f:
+            for name in sorted(f.keys()):
+                d = f[name][()]
+                if d.dtype.names and 'real' in d.dtype.names:
+                    d = d['real'] + 1j * d['imag']
+                a = np.asarray(d).T
+                while a.ndim > 2 and a.shape[-1] == 1: a = a[..., 0]
+                add(name, a)
+    else:
+        import scipy.io
+        for name, a in scipy.io.loadmat(p).items():
+            if not name.startswith('__'):
+                add(name, a)
+print(json.dumps(out))
+`
+
+// realDataDir returns the real sample folder or skips the test.
+func realDataDir(t *testing.T) string {
+	t.Helper()
+	d := realdata.Dir()
+	if d == "" {
+		t.Skip("real sample data folder not present; set " + realdata.EnvVar)
+	}
+	return d
+}
