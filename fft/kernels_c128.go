@@ -18,7 +18,9 @@ import "unsafe"
 
 // kernelsC128 is the pure-Go kernel set for complex128.
 var kernelsC128 = kernelSet[complex128]{
-	radix:   [9]kernel[complex128]{2: r2C128, 3: r3C128, 4: r4C128, 5: r5C128, 7: r7C128, 8: r8C128},
+	radix: [9]kernel[complex128]{
+		2: r2C128, 3: r3C128, 4: r4C128, 5: r5C128, 7: r7C128, 8: r8C128,
+	},
 	odd:     oddC128,
 	blue:    blueC128,
 	gather:  gatherC128,
@@ -330,7 +332,8 @@ func r5C128(a *stageArgs[complex128]) {
 				o += js
 				u4 := ldC128(xp, o)
 				if w != nil {
-					u1, u2, u3, u4 = mulC128(u1, c1), mulC128(u2, c2), mulC128(u3, c3), mulC128(u4, c4)
+					u1, u2 = mulC128(u1, c1), mulC128(u2, c2)
+					u3, u4 = mulC128(u3, c3), mulC128(u4, c4)
 				}
 				y0, y1, y2, y3, y4 := dft5C128(u0, u1, u2, u3, u4)
 				o = yo

@@ -16,7 +16,9 @@ import "unsafe"
 
 // kernelsC64 is the pure-Go kernel set for complex64.
 var kernelsC64 = kernelSet[complex64]{
-	radix:   [9]kernel[complex64]{2: r2C64, 3: r3C64, 4: r4C64, 5: r5C64, 7: r7C64, 8: r8C64},
+	radix: [9]kernel[complex64]{
+		2: r2C64, 3: r3C64, 4: r4C64, 5: r5C64, 7: r7C64, 8: r8C64,
+	},
 	odd:     oddC64,
 	blue:    blueC64,
 	gather:  gatherC64,
@@ -328,7 +330,8 @@ func r5C64(a *stageArgs[complex64]) {
 				o += js
 				u4 := ldC64(xp, o)
 				if w != nil {
-					u1, u2, u3, u4 = mulC64(u1, c1), mulC64(u2, c2), mulC64(u3, c3), mulC64(u4, c4)
+					u1, u2 = mulC64(u1, c1), mulC64(u2, c2)
+					u3, u4 = mulC64(u3, c3), mulC64(u4, c4)
 				}
 				y0, y1, y2, y3, y4 := dft5C64(u0, u1, u2, u3, u4)
 				o = yo

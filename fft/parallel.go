@@ -8,9 +8,10 @@ import (
 // maxHelpers bounds the helper goroutines shared by all plans.
 const maxHelpers = 256
 
-// helpers is the package's pool of helper goroutines. Callers offer a job to idle helpers
-// through ch without blocking; a helper that picks up a job after it is finished finds no
-// work left and drops it, so no caller ever waits for a helper to become free.
+// helpers is the package's pool of helper goroutines. Callers offer a job through ch without
+// blocking (an offer that does not fit is not made, and the caller does that share itself). A
+// helper that picks up an offer after the work is all claimed finds nothing left and lets go
+// at once; the caller waits for that, which costs at most the unit a busy helper is finishing.
 var helpers struct {
 	mu sync.Mutex
 	n  int
@@ -40,18 +41,20 @@ func ensureHelpers(n int) {
 }
 
 // job is one parallel loop over units: whole batch items when pass < 0, or lane blocks of
-// pass pass of batch item item. Participants claim units with next; the one that completes
-// the last unit signals done. refs counts the caller and the offers still out; the last to
-// let go returns the job to its plan's pool.
+// pass pass of batch item item. Participants claim units with next until none is left. refs
+// counts the participants still inside the job: the caller and every offer sent to the
+// helpers. The last one out signals free; the caller waits for that, so when it returns
+// every unit is done and no helper still refers to the job, which goes back to the caller's
+// pool.
 type job[T Complex] struct {
 	plan       *Plan[T]
 	dst, src   []T
 	f          Flags
 	item, pass int
 	units      int
-	next, left atomic.Int64
+	next       atomic.Int64
 	refs       atomic.Int32
-	done       chan struct{}
+	free       chan struct{}
 }
 
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
@@ -62,7 +65,6 @@ func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	j.plan, j.dst, j.src, j.f = p, dst, src, f
 	j.item, j.pass, j.units = item, pass, units
 	j.next.Store(0)
-	j.left.Store(int64(units))
 	j.refs.Store(int32(parts))
 
 	ensureHelpers(parts - 1)
@@ -81,13 +83,18 @@ offer:
 	}
 
 	j.run()
-	<-j.done
-	j.release()
+	if j.refs.Add(-1) != 0 {
+		<-j.free
+	}
+	j.plan, j.dst, j.src = nil, nil, nil
+	p.shared.jobs.Put(j)
 }
 
 func (j *job[T]) help() {
 	j.run()
-	j.release()
+	if j.refs.Add(-1) == 0 {
+		j.free <- struct{}{}
+	}
 }
 
 // run claims and computes units until none is left.
@@ -111,19 +118,8 @@ func (j *job[T]) run() {
 		} else {
 			p.unit(w, j.dst, j.src, j.f, j.item, j.pass, u)
 		}
-		if j.left.Add(-1) == 0 {
-			j.done <- struct{}{}
-		}
 	}
 	if w != nil {
 		p.shared.work.Put(w)
-	}
-}
-
-func (j *job[T]) release() {
-	if j.refs.Add(-1) == 0 {
-		p := j.plan
-		j.plan, j.dst, j.src = nil, nil, nil
-		p.shared.jobs.Put(j)
 	}
 }

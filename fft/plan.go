@@ -162,7 +162,7 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 	}
 	p.norm = 1 / math.Sqrt(float64(nt))
 	p.shared.work.New = func() any { return newWork[T](need) }
-	p.shared.jobs.New = func() any { return &job[T]{done: make(chan struct{}, 1)} }
+	p.shared.jobs.New = func() any { return &job[T]{free: make(chan struct{}, 1)} }
 	return p
 }
 

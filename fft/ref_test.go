@@ -143,11 +143,12 @@ func refTransform(x []complex128, shape, axes []int, f Flags) []complex128 {
 	return y
 }
 
-// randomC128 returns n complex values with independent standard normal parts.
+// randomC128 returns n complex values with independent standard normal parts, each rounded
+// to float32 so that the same values are exact inputs in both precisions.
 func randomC128(rng *rand.Rand, n int) []complex128 {
 	x := make([]complex128, n)
 	for i := range x {
-		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		x[i] = complex(float64(float32(rng.NormFloat64())), float64(float32(rng.NormFloat64())))
 	}
 	return x
 }

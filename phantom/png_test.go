@@ -69,8 +69,8 @@ func TestWritePNG(t *testing.T) {
 	}
 
 	o := DefaultOptions()
-	o.NZ = 5
-	o.SliceGap = 25
+	o.NZ = 3
+	o.SliceGap = 30
 	c, err := New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -78,20 +78,20 @@ func TestWritePNG(t *testing.T) {
 
 	var frames, slicesED, maps, phases [][]float32
 	for it := 0; it < o.NT; it += 2 {
-		frames = append(frames, c.GroundTruth.Plane(2, it))
+		frames = append(frames, c.GroundTruth.Plane(1, it))
 	}
 	for iz := range o.NZ {
 		slicesED = append(slicesED, c.GroundTruth.Plane(iz, 0))
 	}
 	for ic := range o.NC {
-		m := c.Maps.Plane(ic, 2)
+		m := c.Maps.Plane(ic, 1)
 		a := make([]float32, len(m))
 		for i, v := range m {
-			a[i] = float32(real(v)*real(v) + imag(v)*imag(v))
+			a[i] = float32(cmplx.Abs(complex128(v)))
 		}
 		maps = append(maps, a)
 	}
-	img := c.Image.Plane(2, 0)
+	img := c.Image.Plane(1, 0)
 	ph := make([]float32, len(img))
 	for i, v := range img {
 		if real(v) != 0 || imag(v) != 0 {

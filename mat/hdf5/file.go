@@ -193,8 +193,8 @@ func (f *File) readSuperblockV0() error {
 	if f.sbVersion == 1 {
 		c.skip(4)
 	}
-	c.addr() // base address: the superblock's own position is used instead
-	c.addr() // free-space info
+	stored := c.addr() // base address: the superblock's own position is used instead
+	c.addr()           // free-space info
 	eof := c.addr()
 	c.addr() // driver info
 	c.addr() // root link name offset
@@ -202,7 +202,7 @@ func (f *File) readSuperblockV0() error {
 	if c.bad {
 		return f.corruptf("superblock is truncated")
 	}
-	return f.checkEOF(eof)
+	return f.checkEOF(eof, stored)
 }
 
 // readSuperblockV2 decodes superblock versions 2 and 3.
@@ -218,26 +218,24 @@ func (f *File) readSuperblockV2() error {
 
 	c := f.newCursor(b)
 	c.skip(12)
-	c.addr() // base address
-	ext := c.addr()
+	stored := c.addr()
+	c.addr() // superblock extension: file-space and B-tree settings, not needed to read
 	eof := c.addr()
 	f.rootAddr = c.addr()
-	if ext != undef {
-		// The extension holds file-space and B-tree K settings; none changes how this
-		// package reads, so it is not parsed.
-		_ = ext
-	}
-	return f.checkEOF(eof)
+	return f.checkEOF(eof, stored)
 }
 
-// checkEOF reports a file shorter than the end-of-file address recorded in its superblock.
-func (f *File) checkEOF(eof uint64) error {
-	if eof == undef {
+// checkEOF reports a file shorter than the end of file recorded in its superblock. As the
+// HDF5 library does, the recorded end moves with the superblock when the superblock is not
+// where its stored base address says (a user block added after writing).
+func (f *File) checkEOF(eof, storedBase uint64) error {
+	if eof == undef || storedBase == undef {
 		return nil
 	}
-	if eof > uint64(f.size) {
+	end := eof + uint64(f.base) - storedBase
+	if end > uint64(f.size) {
 		return f.corruptf("file is truncated: superblock records %d bytes, file has %d",
-			eof, f.size)
+			end, f.size)
 	}
 	return nil
 }

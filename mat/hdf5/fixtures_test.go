@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"encoding/binary"
+	"fmt"
 	"encoding/json"
 	"math"
 	"os"
@@ -41,28 +42,31 @@ type manifest struct {
 	NotHDF5 []string            `json:"not_hdf5"`
 }
 
-var (
-	h5pyOnce  [2]sync.Once
-	h5pyDir   [2]string
-	h5pyError [2]string
-)
+// h5pyRun is one run of the fixture generator.
+type h5pyRun struct {
+	once    sync.Once
+	dir     string
+	err     error
+	missing bool // h5py is not installed
+}
 
-// h5pyFixtures runs the fixture generator once per test binary and returns its folder; it
-// skips the test when h5py is not installed. large adds the slow many-chunk fixtures.
-func h5pyFixtures(t testing.TB, large bool) (string, *manifest) {
-	t.Helper()
-	k := 0
+var h5pyRuns [2]h5pyRun
+
+// generateH5py runs the fixture generator once per test binary (large adds the slow
+// many-chunk fixtures) and returns its folder.
+func generateH5py(large bool) *h5pyRun {
+	r := &h5pyRuns[0]
 	if large {
-		k = 1
+		r = &h5pyRuns[1]
 	}
-	h5pyOnce[k].Do(func() {
+	r.once.Do(func() {
 		if err := exec.Command(python, "-c", "import h5py").Run(); err != nil {
-			h5pyError[k] = "h5py not available: " + err.Error()
+			r.missing, r.err = true, err
 			return
 		}
 		dir, err := os.MkdirTemp("", "hdf5-h5py-")
 		if err != nil {
-			h5pyError[k] = err.Error()
+			r.err = err
 			return
 		}
 		fixtureDirs = append(fixtureDirs, dir)
@@ -70,22 +74,37 @@ func h5pyFixtures(t testing.TB, large bool) (string, *manifest) {
 		if large {
 			args = append(args, "--large")
 		}
-		out, err := exec.Command(python, args...).CombinedOutput()
-		if err != nil {
-			h5pyError[k] = "fixture generator failed: " + err.Error() + "\n" + string(out)
+		if out, err := exec.Command(python, args...).CombinedOutput(); err != nil {
+			r.err = fmt.Errorf("fixture generator failed: %v\n%s", err, out)
 			return
 		}
-		h5pyDir[k] = dir
+		r.dir = dir
 	})
-	if h5pyError[k] != "" {
-		if h5pyDir[k] == "" && h5pyError[k] != "" && len(h5pyError[k]) > 4 &&
-			h5pyError[k][:4] == "h5py" {
-			t.Skip(h5pyError[k])
-		}
-		t.Fatal(h5pyError[k])
-	}
+	return r
+}
 
-	return h5pyDir[k], readManifest(t, h5pyDir[k])
+// h5pyFixtures returns the folder and manifest of the h5py fixtures, skipping the test when
+// h5py is not installed.
+func h5pyFixtures(t testing.TB, large bool) (string, *manifest) {
+	t.Helper()
+	r := generateH5py(large)
+	if r.missing {
+		t.Skip("h5py not available: ", r.err)
+	}
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.dir, readManifest(t, r.dir)
+}
+
+// h5pyFixturesIfAny returns the folder of the h5py fixtures, or "" when h5py is absent.
+func h5pyFixturesIfAny(t testing.TB) string {
+	t.Helper()
+	r := generateH5py(false)
+	if r.err != nil && !r.missing {
+		t.Fatal(r.err)
+	}
+	return r.dir
 }
 
 // readManifest reads the manifest.json of a generator run.

@@ -219,6 +219,36 @@ def matlab_style():
     names(fn)
 
 
+def small_fixtures():
+    """Small files, one dataset per structure, to corrupt and to seed the fuzzer."""
+    fn = "small_old.h5"
+    with h5py.File(path(fn), "w") as f:
+        f.create_dataset("c", data=complex_data((3, 5), CPLX64), chunks=(2, 2),
+                         maxshape=(None, None), compression="gzip", shuffle=True,
+                         fletcher32=True)
+        f["c"].attrs["MATLAB_class"] = np.bytes_("single")
+        f.create_dataset("r", data=np.arange(6.0).reshape(2, 3))
+        f["r"].attrs["s"] = "text"
+        f.create_dataset("g/i", data=np.arange(4, dtype="i2"), chunks=(3,))
+        f["l"] = h5py.SoftLink("/r")
+    fn = "small_latest.h5"
+    with h5py.File(path(fn), "w", libver="latest") as f:
+        f.create_dataset("single", data=np.arange(4.0), chunks=(4,), compression="gzip")
+        f.create_dataset("fixed", data=np.arange(10.0), chunks=(3,), compression="gzip",
+                         fletcher32=True)
+        f.create_dataset("ext", data=np.arange(12, dtype="i4").reshape(6, 2),
+                         maxshape=(None, 2), chunks=(2, 2), compression="gzip")
+        f.create_dataset("bt2", data=complex_data((3, 4), CPLX128), maxshape=(None, None),
+                         chunks=(2, 2), compression="gzip", shuffle=True)
+        f.create_dataset("compact", data=np.arange(3, dtype="u1"))
+        g = f.create_group("dense")
+        for i in range(10):
+            g.create_dataset("d%d" % i, data=np.float32(i))
+        d = f["compact"]
+        for i in range(10):
+            d.attrs["a%d" % i] = i
+
+
 def large_fixtures():
     """Extensible array with paged data blocks (more than 131060 chunks)."""
     fn = "ext_paged.h5"
@@ -244,6 +274,7 @@ else:
     old_format()
     latest_format()
     matlab_style()
+    small_fixtures()
     if large:
         large_fixtures()
 with open(path("manifest.json"), "w") as fh:
