@@ -2,8 +2,8 @@ package hdf5
 
 import (
 	"encoding/binary"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
