@@ -22,6 +22,7 @@ type view struct {
 type stage[T Complex] struct {
 	p, l, m int
 	tw      []T // twiddles: row j-1 (j = 1..p-1) holds exp(-2πi·j·k/(p·l)), k < l; nil if l == 1
+	twk     []T // the same twiddles k-major, at k*(p-1) + j-1, for the SIMD kernels
 	kern    kernel[T]
 
 	cs   []T      // generic odd radix: cos(2πjq/p) + i·sin(2πjq/p) at (q-1)*h + j-1, h = (p-1)/2
@@ -46,6 +47,7 @@ type kernel[T Complex] func(a *stageArgs[T])
 // x and y are distinct. This is the Stockham autosort ordering, so no bit reversal is needed.
 type stageArgs[T Complex] struct {
 	y, x, w []T
+	tk      []T // the twiddles k-major (stage.twk)
 	l, m, v int
 
 	st *stage[T] // tables of the generic kernels
@@ -116,6 +118,12 @@ func newCore[T Complex](n, lanes int) *core[T] {
 		st := stage[T]{p: p, l: l, m: m}
 		if l > 1 {
 			st.tw = twiddles[T](p, l)
+			st.twk = make([]T, len(st.tw))
+			for j := 1; j < p; j++ {
+				for k := range l {
+					st.twk[k*(p-1)+j-1] = st.tw[(j-1)*l+k]
+				}
+			}
 		}
 		switch {
 		case p <= 8:
@@ -321,7 +329,8 @@ func (c *core[T]) run(w *work[T], v int) []T {
 	a := &w.args
 	for i := range c.stages {
 		st := &c.stages[i]
-		*a = stageArgs[T]{y: out, x: in, w: st.tw, l: st.l, m: st.m, v: v, st: st, wk: w}
+		*a = stageArgs[T]{y: out, x: in, w: st.tw, tk: st.twk, l: st.l, m: st.m, v: v,
+			st: st, wk: w}
 		st.kern(a)
 		in, out = out, in
 	}

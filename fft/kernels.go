@@ -12,6 +12,7 @@ type kernelSet[T Complex] struct {
 	gather  func(m *moveArgs[T])
 	scatter func(m *moveArgs[T])
 	name    string
+	simd    bool // stage kernels dispatch on asm.Active (complex64 on amd64)
 }
 
 // kernelsFor returns the kernel set for element type T.

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/cmrecon/cmrecon/asm"
+	"github.com/cmrecon/cmrecon/asm/asmtest"
 )
 
 // The kernel contract: every stage kernel and move of a kernel set, checked against a direct
@@ -11,17 +14,21 @@ import (
 // the same checks.
 
 // TestStageKernels runs each stage kernel on random data for several geometries (l, m, v) and
-// compares with a float64 evaluation of the butterflies.
+// compares with a float64 evaluation of the butterflies, on every asm path (lane counts 4, 8
+// and 16 reach the SIMD kernels; the others check their fallback).
 func TestStageKernels(t *testing.T) {
-	testStageKernels[complex64](t)
-	testStageKernels[complex128](t)
+	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
+		testStageKernels[complex64](t)
+		testStageKernels[complex128](t)
+	})
 }
 
 func testStageKernels[T Complex](t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 1))
 	tol := tolFor[T]()
 	for _, p := range []int{2, 3, 4, 5, 7, 8, 11, 13, 17, 101} {
-		for _, g := range [][3]int{{1, 1, 1}, {1, 3, 1}, {1, 2, 5}, {4, 1, 3}, {3, 2, 1}, {6, 3, 4}} {
+		for _, g := range [][3]int{{1, 1, 1}, {1, 3, 1}, {1, 2, 5}, {4, 1, 3}, {3, 2, 1}, {6, 3, 4},
+			{1, 1, 4}, {1, 3, 8}, {8, 1, 8}, {2, 3, 16}, {6, 1, 12}, {8, 2, 4}} {
 			l, m, v := g[0], g[1], g[2]
 			n := l * p * m
 			c := newCore[T](n, v)
@@ -34,7 +41,8 @@ func testStageKernels[T Complex](t *testing.T) {
 			x := randomC128(rng, n*v)
 			y := make([]T, n*v)
 			w := newWork[T](c.need)
-			a := &stageArgs[T]{y: y, x: toT[T](x), w: st.tw, l: l, m: m, v: v, st: st, wk: w}
+			a := &stageArgs[T]{y: y, x: toT[T](x), w: st.tw, tk: st.twk, l: l, m: m, v: v,
+				st: st, wk: w}
 			st.kern(a)
 			want := refStage(x, twAsC128(st.tw), p, l, m, v)
 			if e := relRMS(y, want); e > tol {

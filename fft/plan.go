@@ -2,6 +2,8 @@ package fft
 
 import (
 	"math"
+
+	"github.com/cmrecon/cmrecon/asm"
 	"sync"
 	"unsafe"
 )
@@ -189,8 +191,15 @@ func (p *Plan[T]) Shape() []int { return append([]int(nil), p.shape...) }
 // Axes returns the transformed axes in increasing order.
 func (p *Plan[T]) Axes() []int { return append([]int(nil), p.axes...) }
 
-// Kernels names the butterfly implementation the plan runs ("go" for the pure-Go kernels).
-func (p *Plan[T]) Kernels() string { return p.shared.ks.name }
+// Kernels names the butterfly implementation the plan runs: "go" for the pure-Go kernels, or
+// the active asm path ("avx2", "avx512") when the element type has SIMD kernels in this build.
+// A stage whose lane count is not a whole number of vectors runs the pure-Go kernel.
+func (p *Plan[T]) Kernels() string {
+	if p.shared.ks.simd {
+		return asm.Active().String()
+	}
+	return p.shared.ks.name
+}
 
 // Transform computes the transform selected by f of src into dst. dst and src must both have
 // Len elements and must be either the same slice (an in-place transform) or not overlap at

@@ -1,0 +1,428 @@
+package fft
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+)
+
+//go:generate go test -run ^TestGeneratedAsm$ -update-asm
+
+var updateAsm = flag.Bool("update-asm", false, "rewrite stages_amd64.s from its generator")
+
+// The amd64 stage kernels are generated: one butterfly description per radix (asmRadix)
+// expands into an AVX2 (YMM) and an AVX-512 (ZMM) kernel, each with and without twiddles.
+// The instructions are the same for both widths; only the register names and the number of
+// lanes per vector differ. Vectors run across the lanes of the lane-interleaved buffers (see
+// stageArgs), so every lane of a vector sees the same twiddle and the same butterfly: the SIMD
+// is across independent transforms, never inside one, and needs no shuffles beyond the
+// real/imaginary swap of a complex product.
+//
+// A kernel has the Go signature func(y, x, w unsafe.Pointer, l, m, v int) and computes what
+// the pure-Go radix kernel computes for stageArgs{y, x, l, m, v}, with w the twiddles in the
+// k-major layout of stage.twk (nil without twiddles). v*8 must be a multiple of the vector
+// size in bytes (32 or 64).
+
+// asmGen writes one kernel body.
+type asmGen struct {
+	b    *bytes.Buffer
+	reg  string // "Y" or "Z"
+	vecB int    // vector size in bytes
+	tw   bool
+	r8   string // what R8 holds in the current butterfly: "x" (X+4·JS), "y" (Y+4·QS) or ""
+}
+
+func (g *asmGen) f(format string, args ...any) {
+	fmt.Fprintf(g.b, "\t"+format+"\n", args...)
+}
+
+// v names vector register i.
+func (g *asmGen) v(i int) string { return fmt.Sprintf("%s%d", g.reg, i) }
+
+// addr returns the address base + j·stride, with s1 holding the stride and s3 three times it
+// (R8 holds base + 4·stride for j >= 5).
+func (g *asmGen) addr(j int, base, s1, s3 string) string {
+	switch j {
+	case 0:
+		return "(" + base + ")"
+	case 1:
+		return fmt.Sprintf("(%s)(%s*1)", base, s1)
+	case 2:
+		return fmt.Sprintf("(%s)(%s*2)", base, s1)
+	case 3:
+		return fmt.Sprintf("(%s)(%s*1)", base, s3)
+	case 4:
+		return fmt.Sprintf("(%s)(%s*4)", base, s1)
+	case 5:
+		return fmt.Sprintf("(R8)(%s*1)", s1)
+	case 6:
+		return fmt.Sprintf("(R8)(%s*2)", s1)
+	case 7:
+		return fmt.Sprintf("(R8)(%s*1)", s3)
+	}
+	panic("asmgen: no address for index")
+}
+
+// load loads input j into register r and applies twiddle j (kernels with twiddles, j > 0).
+func (g *asmGen) load(r, j int) {
+	if j >= 5 && g.r8 != "x" {
+		g.f("LEAQ (AX)(CX*4), R8")
+		g.r8 = "x"
+	}
+	g.f("VMOVUPS %s, %s", g.addr(j, "AX", "CX", "DX"), g.v(r))
+	if !g.tw || j == 0 {
+		return
+	}
+	// r = r·w_j: with c = w_j, r·c = r·Re(c) ∓ swap(r)·Im(c) (FMADDSUB: even lanes, the real
+	// parts, subtract; odd lanes add).
+	a, b := g.v(14), g.v(15)
+	g.f("VBROADCASTSS %d(R9), %s", (j-1)*8+4, a)
+	g.f("VPERMILPS $0xb1, %s, %s", g.v(r), b)
+	g.f("VMULPS %s, %s, %s", a, b, b)
+	g.f("VBROADCASTSS %d(R9), %s", (j-1)*8, a)
+	g.f("VFMADDSUB213PS %s, %s, %s", b, a, g.v(r))
+}
+
+// store stores register r as output q.
+func (g *asmGen) store(r, q int) {
+	if q >= 5 && g.r8 != "y" {
+		g.f("LEAQ (BX)(SI*4), R8")
+		g.r8 = "y"
+	}
+	g.f("VMOVUPS %s, %s", g.v(r), g.addr(q, "BX", "SI", "DI"))
+}
+
+func (g *asmGen) add(d, a, b int) { g.f("VADDPS %s, %s, %s", g.v(b), g.v(a), g.v(d)) }
+func (g *asmGen) sub(d, a, b int) { g.f("VSUBPS %s, %s, %s", g.v(b), g.v(a), g.v(d)) }
+
+// mulK sets d = a·k for the real constant k.
+func (g *asmGen) mulK(d, a int, k string) { g.f("VMULPS %s, %s, %s", cref(k), g.v(a), g.v(d)) }
+
+// fmaK sets d += a·k; fnmaK sets d -= a·k.
+func (g *asmGen) fmaK(d, a int, k string) {
+	g.f("VFMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+}
+
+func (g *asmGen) fnmaK(d, a int, k string) {
+	g.f("VFNMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+}
+
+func (g *asmGen) mov(d, a int) { g.f("VMOVAPS %s, %s", g.v(a), g.v(d)) }
+
+// negI sets d = -i·a: (re, im) becomes (im, -re).
+func (g *asmGen) negI(d, a int) {
+	g.f("VPERMILPS $0xb1, %s, %s", g.v(a), g.v(d))
+	g.f("VXORPS %s, %s, %s", cref("negim"), g.v(d), g.v(d))
+}
+
+func cref(k string) string { return "·fftk_" + k + "<>(SB)" }
+
+// asmConsts are the real constants of the butterflies, each stored as 16 float32 copies.
+var asmConsts = []struct {
+	name string
+	val  float64
+}{
+	{"half", 0.5},
+	{"s3", 0.86602540378443864676},   // sin(2π/3)
+	{"r2", 0.70710678118654752440},   // √½
+	{"c51", 0.30901699437494742410},  // cos(2π/5)
+	{"c52", -0.80901699437494742410}, // cos(4π/5)
+	{"s51", 0.95105651629515357212},  // sin(2π/5)
+	{"s52", 0.58778525229247312917},  // sin(4π/5)
+	{"c71", 0.62348980185873353053},  // cos(2π/7)
+	{"c72", -0.22252093395631440429}, // cos(4π/7)
+	{"c73", -0.90096886790241912624}, // cos(6π/7)
+	{"s71", 0.78183148246802980871},  // sin(2π/7)
+	{"s72", 0.97492791218182360702},  // sin(4π/7)
+	{"s73", 0.43388373911755812048},  // sin(6π/7)
+}
+
+// asmRadix describes the butterfly of each radix with the register operations above. Every
+// description keeps to registers 0..13; 14 and 15 are the twiddle temporaries.
+var asmRadix = map[int]func(g *asmGen){
+	2: func(g *asmGen) {
+		g.load(0, 0)
+		g.load(1, 1)
+		g.add(2, 0, 1)
+		g.sub(0, 0, 1)
+		g.store(2, 0)
+		g.store(0, 1)
+	},
+	3: func(g *asmGen) {
+		for j := range 3 {
+			g.load(j, j)
+		}
+		g.add(3, 1, 2) // t = u1+u2
+		g.sub(1, 1, 2) // d = u1-u2
+		g.add(4, 0, 3)
+		g.store(4, 0)         // y0 = u0+t
+		g.fnmaK(0, 3, "half") // r = u0 - t/2
+		g.negI(1, 1)
+		g.mulK(1, 1, "s3") // -i·(√3/2)·d
+		g.add(2, 0, 1)
+		g.sub(0, 0, 1)
+		g.store(2, 1)
+		g.store(0, 2)
+	},
+	4: func(g *asmGen) {
+		for j := range 4 {
+			g.load(j, j)
+		}
+		g.add(4, 0, 2) // t0
+		g.sub(0, 0, 2) // t1
+		g.add(5, 1, 3) // t2
+		g.sub(1, 1, 3)
+		g.negI(1, 1) // t3
+		g.add(6, 4, 5)
+		g.store(6, 0)
+		g.sub(4, 4, 5)
+		g.store(4, 2)
+		g.add(6, 0, 1)
+		g.store(6, 1)
+		g.sub(0, 0, 1)
+		g.store(0, 3)
+	},
+	5: func(g *asmGen) {
+		for j := range 5 {
+			g.load(j, j)
+		}
+		g.add(5, 1, 4) // b1
+		g.sub(1, 1, 4) // d1
+		g.add(6, 2, 3) // b2
+		g.sub(2, 2, 3) // d2
+		g.add(7, 0, 5)
+		g.add(7, 7, 6)
+		g.store(7, 0)
+		g.mov(8, 0) // a1 = u0 + c1·b1 + c2·b2
+		g.fmaK(8, 5, "c51")
+		g.fmaK(8, 6, "c52")
+		g.mov(9, 0) // a2 = u0 + c2·b1 + c1·b2
+		g.fmaK(9, 5, "c52")
+		g.fmaK(9, 6, "c51")
+		g.mulK(10, 1, "s51") // q1 = s1·d1 + s2·d2
+		g.fmaK(10, 2, "s52")
+		g.mulK(11, 1, "s52") // q2 = s2·d1 - s1·d2
+		g.fnmaK(11, 2, "s51")
+		g.negI(10, 10)
+		g.negI(11, 11)
+		g.add(12, 8, 10)
+		g.store(12, 1)
+		g.sub(8, 8, 10)
+		g.store(8, 4)
+		g.add(12, 9, 11)
+		g.store(12, 2)
+		g.sub(9, 9, 11)
+		g.store(9, 3)
+	},
+	7: func(g *asmGen) {
+		for j := range 7 {
+			g.load(j, j)
+		}
+		g.add(7, 1, 6) // b1
+		g.sub(1, 1, 6) // d1
+		g.add(8, 2, 5) // b2
+		g.sub(2, 2, 5) // d2
+		g.add(9, 3, 4) // b3
+		g.sub(3, 3, 4) // d3
+		g.add(4, 0, 7)
+		g.add(4, 4, 8)
+		g.add(4, 4, 9)
+		g.store(4, 0)
+		// y_q = a_q - i·q_q and y_(7-q) = a_q + i·q_q, with a_q = u0 + Σ_j cos(2πjq/7)·b_j and
+		// q_q = Σ_j sin(2πjq/7)·d_j.
+		rows := [3][3]struct {
+			c, s string
+			neg  bool
+		}{
+			{{"c71", "s71", false}, {"c72", "s72", false}, {"c73", "s73", false}},
+			{{"c72", "s72", false}, {"c73", "s73", true}, {"c71", "s71", true}},
+			{{"c73", "s73", false}, {"c71", "s71", true}, {"c72", "s72", false}},
+		}
+		for q, row := range rows {
+			g.mov(4, 0)
+			for j, e := range row {
+				g.fmaK(4, 7+j, e.c)
+			}
+			g.mulK(5, 1, row[0].s)
+			for j, e := range row[1:] {
+				if e.neg {
+					g.fnmaK(5, 2+j, e.s)
+				} else {
+					g.fmaK(5, 2+j, e.s)
+				}
+			}
+			g.negI(5, 5)
+			g.add(6, 4, 5)
+			g.store(6, q+1)
+			g.sub(4, 4, 5)
+			g.store(4, 6-q)
+		}
+	},
+	8: func(g *asmGen) {
+		for _, j := range []int{0, 2, 4, 6} {
+			g.load(j, j)
+		}
+		g.add(8, 0, 4) // a0
+		g.sub(0, 0, 4) // a1
+		g.add(9, 2, 6) // a2
+		g.sub(2, 2, 6)
+		g.negI(2, 2)   // a3
+		g.add(4, 8, 9) // e0
+		g.sub(8, 8, 9) // e2
+		g.add(6, 0, 2) // e1
+		g.sub(0, 0, 2) // e3
+		for _, j := range []int{1, 3, 5, 7} {
+			g.load(j, j)
+		}
+		g.add(9, 1, 5)  // b0
+		g.sub(1, 1, 5)  // b1
+		g.add(10, 3, 7) // b2
+		g.sub(3, 3, 7)
+		g.negI(3, 3)    // b3
+		g.add(5, 9, 10) // o0
+		g.sub(9, 9, 10) // o2
+		g.add(7, 1, 3)  // o1
+		g.sub(1, 1, 3)  // o3
+		g.negI(10, 7)   // o1 = √½·(o1 - i·o1)
+		g.add(7, 7, 10)
+		g.mulK(7, 7, "r2")
+		g.negI(9, 9)  // o2 = -i·o2
+		g.negI(10, 1) // o3 = √½·(-i·o3 - o3)
+		g.sub(1, 10, 1)
+		g.mulK(1, 1, "r2")
+		outs := [][3]int{{4, 5, 0}, {6, 7, 1}, {8, 9, 2}, {0, 1, 3}}
+		for _, o := range outs {
+			g.add(11, o[0], o[1])
+			g.store(11, o[2])
+			g.sub(o[0], o[0], o[1])
+			g.store(o[0], o[2]+4)
+		}
+	},
+}
+
+// genAsm returns the text of stages_amd64.s.
+func genAsm() []byte {
+	var b bytes.Buffer
+	b.WriteString(`// Code generated by go generate from asmgen_test.go. DO NOT EDIT.
+
+//go:build !purego
+
+#include "textflag.h"
+
+// Register use in every kernel: AX input pointer X, BX output pointer Y, CX input stride JS,
+// DX 3·JS, SI output stride QS, DI 3·QS, R8 X+4·JS or Y+4·QS, R9 twiddles of the current k,
+// R10 vectors left in the lane block, R11 k countdown, R12 s countdown, R13 (p-1)·QS, R14
+// vectors per lane block. Y14/Y15 (Z14/Z15) are the twiddle temporaries.
+
+`)
+	for _, c := range asmConsts {
+		bits := math.Float32bits(float32(c.val))
+		for i := range 16 {
+			fmt.Fprintf(&b, "DATA ·fftk_%s<>+%d(SB)/4, $0x%08x\n", c.name, 4*i, bits)
+		}
+		fmt.Fprintf(&b, "GLOBL ·fftk_%s<>(SB), RODATA|NOPTR, $64\n\n", c.name)
+	}
+	for i := range 8 {
+		fmt.Fprintf(&b, "DATA ·fftk_negim<>+%d(SB)/8, $0x8000000000000000\n", 8*i)
+	}
+	b.WriteString("GLOBL ·fftk_negim<>(SB), RODATA|NOPTR, $64\n")
+
+	for _, isa := range []struct {
+		name, reg string
+		vecB      int
+	}{{"AVX2", "Y", 32}, {"AVX512", "Z", 64}} {
+		for _, p := range []int{2, 3, 4, 5, 7, 8} {
+			for _, tw := range []bool{false, true} {
+				g := &asmGen{b: &b, reg: isa.reg, vecB: isa.vecB, tw: tw}
+				g.kernel(p, isa.name)
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+// kernelName is the Go name of the radix-p kernel for isa, with or without twiddles.
+func kernelName(p int, tw bool, isa string) string {
+	if tw {
+		return fmt.Sprintf("r%dTw%s", p, isa)
+	}
+	return fmt.Sprintf("r%d%s", p, isa)
+}
+
+// kernel writes the loops around the radix-p butterfly.
+func (g *asmGen) kernel(p int, isa string) {
+	name := kernelName(p, g.tw, isa)
+	shift := 5
+	if g.vecB == 64 {
+		shift = 6
+	}
+	fmt.Fprintf(g.b, "\n// func %s(y, x, w unsafe.Pointer, l, m, v int)\n", name)
+	fmt.Fprintf(g.b, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
+	g.f("MOVQ y+0(FP), BX")
+	g.f("MOVQ x+8(FP), AX")
+	g.f("MOVQ l+24(FP), R11")
+	g.f("MOVQ m+32(FP), R12")
+	g.f("MOVQ v+40(FP), R14")
+	g.f("SHLQ $3, R14") // v·8 bytes
+	g.f("MOVQ R14, SI")
+	g.f("IMULQ R11, SI") // QS = l·v·8
+	g.f("MOVQ SI, CX")
+	g.f("IMULQ R12, CX") // JS = m·QS
+	g.f("LEAQ (CX)(CX*2), DX")
+	g.f("LEAQ (SI)(SI*2), DI")
+	g.f("IMUL3Q $%d, SI, R13", p-1)
+	g.f("SHRQ $%d, R14", shift)
+	g.f("TESTQ R12, R12")
+	g.f("JZ done")
+	g.f("TESTQ R14, R14")
+	g.f("JZ done")
+	fmt.Fprintf(g.b, "sloop:\n")
+	g.f("MOVQ w+16(FP), R9")
+	g.f("MOVQ l+24(FP), R11")
+	fmt.Fprintf(g.b, "kloop:\n")
+	g.f("MOVQ R14, R10")
+	fmt.Fprintf(g.b, "vloop:\n")
+	g.r8 = ""
+	asmRadix[p](g)
+	g.f("ADDQ $%d, AX", g.vecB)
+	g.f("ADDQ $%d, BX", g.vecB)
+	g.f("DECQ R10")
+	g.f("JNZ vloop")
+	if g.tw {
+		g.f("ADDQ $%d, R9", (p-1)*8)
+	}
+	g.f("DECQ R11")
+	g.f("JNZ kloop")
+	g.f("ADDQ R13, BX")
+	g.f("DECQ R12")
+	g.f("JNZ sloop")
+	fmt.Fprintf(g.b, "done:\n")
+	g.f("VZEROUPPER")
+	g.f("RET")
+}
+
+// TestGeneratedAsm checks that stages_amd64.s is what genAsm writes, and rewrites it with
+// -update-asm.
+func TestGeneratedAsm(t *testing.T) {
+	want := genAsm()
+	if *updateAsm {
+		if err := os.WriteFile("stages_amd64.s", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile("stages_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("stages_amd64.s is stale: run go generate ./fft")
+	}
+	if strings.Contains(string(want), "R15") {
+		t.Fatal("generated assembly uses R15, which dynamic linking reserves")
+	}
+}

@@ -1,0 +1,8 @@
+//go:build purego || !amd64
+
+package fft
+
+import "github.com/cmrecon/cmrecon/asm"
+
+// simdKernels is empty: this build has no SIMD stage kernels.
+var simdKernels = map[asm.Path][9][]simdRadix{}
