@@ -10,6 +10,9 @@
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat
 //	cmrecon demo
+//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense] [--output-mode M]
+//	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
+//	cmrecon check --input DIR --output DIR [--task T] [--output-mode M] [--json]
 //
 // Run "cmrecon COMMAND -h" for the flags of a command. Every command is a thin layer over the
 // library packages (mat, recon, challenge, metric, phantom) of module
@@ -50,6 +53,9 @@ func commands() []command {
 		{"mask", "generate a CMRxRecon 2025 undersampling mask", runMask},
 		{"eval", "score a submission file with the challenge's metric", runEval},
 		{"demo", "undersample, reconstruct and score a built-in cine phantom", runDemo},
+		{"run", "reconstruct every file of a challenge tree into a submission tree", runRun},
+		{"check", "verify that a submission tree holds every file of a challenge tree",
+			runCheck},
 	}
 }
 
@@ -98,7 +104,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "cmrecon reconstructs CMRxRecon cardiac MRI k-space on the CPU.")
 	fmt.Fprintln(w, "\nUsage: cmrecon COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"cmrecon COMMAND -h\" for the flags of a command.")
 	fmt.Fprintln(w, "Set CMRECON_LOG=debug|info|warn|error to change how much is logged.")

@@ -1,0 +1,255 @@
+package challenge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cmrecon/cmrecon/phantom"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+// smallPhantom is the phantom of the tree tests: 64x48, 4 coils, 3 slices, 4 frames.
+func smallPhantom() phantom.Options {
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NZ, o.NT = 64, 48, 4, 3, 4
+	return o
+}
+
+// simulatedTree writes a phantom training set of the given patients and simulates a TaskR1
+// validation tree from it; it returns the tree's folder and the files.
+func simulatedTree(t *testing.T, patients int) (string, []SimulatedFile) {
+	t.Helper()
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train")
+	if _, err := WritePhantomSet(train, patients, smallPhantom()); err != nil {
+		t.Fatal(err)
+	}
+	tree := filepath.Join(dir, "val")
+	files, err := Simulate(train, tree, SimulateOptions{Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree, files
+}
+
+func TestRunTree(t *testing.T) {
+	tree, sim := simulatedTree(t, 2)
+	if len(sim) != 4 {
+		t.Fatalf("simulated %d files, want 4", len(sim))
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	opts := RunOptions{Input: tree, Output: out, Threads: 2,
+		Recon: recon.Options{Method: recon.MethodZeroFilled}}
+
+	var events []RunEvent
+	opts.Progress = func(ev RunEvent) { events = append(events, ev) }
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Done != 4 || rep.Skipped != 0 || len(rep.Files) != 4 {
+		t.Fatalf("first run: %d done, %d skipped of %d", rep.Done, rep.Skipped, len(rep.Files))
+	}
+	if last := events[len(events)-1]; !last.Finished || last.Done != 4 || last.Total != 4 {
+		t.Errorf("last event %+v", last)
+	}
+	for _, f := range rep.Files {
+		if f.MaskSource != MaskGiven || f.Mask == "" {
+			t.Errorf("%s: mask %q (%s), want the Mask_TaskR1 file", f.Input, f.Mask,
+				f.MaskSource)
+		}
+		if f.PeakHeapBytes == 0 {
+			t.Errorf("%s: no peak heap recorded", f.Input)
+		}
+		if !strings.Contains(f.Output, filepath.Join("TaskR1", "MultiCoil")) ||
+			!strings.Contains(f.Output, "UnderSample_TaskR1") {
+			t.Errorf("output %s not in the scorer's layout", f.Output)
+		}
+	}
+	for _, name := range []string{"cmrecon-run.json", "cmrecon-run.txt"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	saved, err := ReadRunReport(filepath.Join(out, "cmrecon-run.json"))
+	if err != nil || saved.Done != 4 {
+		t.Errorf("saved report: %v, %+v", err, saved)
+	}
+
+	// The outputs are what ReconstructFile writes for the same file.
+	f0 := rep.Files[0]
+	ref := filepath.Join(t.TempDir(), "ref.mat")
+	if _, err := ReconstructFile(f0.Input, ref, FileOptions{Recon: recon.Options{
+		Method: recon.MethodZeroFilled}}); err != nil {
+		t.Fatal(err)
+	}
+	if !sameFile(t, ref, f0.Output) {
+		t.Errorf("%s differs from ReconstructFile's output", f0.Output)
+	}
+
+	// A second run skips everything; a damaged output and a stale temporary file are redone
+	// and removed.
+	damaged := rep.Files[1].Output
+	b, err := os.ReadFile(damaged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(damaged, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(filepath.Dir(damaged), "."+filepath.Base(damaged)+".tmp123")
+	if err := os.WriteFile(stale, []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Progress = nil
+	rep, err = Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Done != 1 || rep.Skipped != 3 || rep.Files[1].Status != StatusDone {
+		t.Errorf("resume: %d done, %d skipped, damaged file %s", rep.Done, rep.Skipped,
+			rep.Files[1].Status)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary file not removed: %v", err)
+	}
+
+	check, err := CheckTree(CheckOptions{Input: tree, Output: out})
+	if err != nil || !check.OK() || check.Complete != 4 {
+		t.Errorf("check: %v %v", err, check)
+	}
+}
+
+func TestRunLock(t *testing.T) {
+	tree, _ := simulatedTree(t, 1)
+	out := t.TempDir()
+	held, err := lockOutput(out, Shard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := RunOptions{Input: tree, Output: out, Recon: recon.Options{Method: "zf"}}
+	if _, err := Run(context.Background(), opts); !errors.Is(err, ErrLocked) {
+		t.Errorf("run on a locked tree: %v, want ErrLocked", err)
+	}
+	opts.Shard = Shard{Index: 0, Count: 2}
+	if _, err := Run(context.Background(), opts); !errors.Is(err, ErrLocked) {
+		t.Errorf("shard run on a tree locked by an unsharded run: %v, want ErrLocked", err)
+	}
+	held.release()
+
+	shard0, err := lockOutput(out, Shard{Index: 0, Count: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shard0.release()
+	opts.Shard = Shard{Index: 1, Count: 2}
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Errorf("shard 1 beside shard 0: %v", err)
+	}
+	opts.Shard = Shard{Index: 0, Count: 2}
+	if _, err := Run(context.Background(), opts); !errors.Is(err, ErrLocked) {
+		t.Errorf("shard 0 twice: %v, want ErrLocked", err)
+	}
+}
+
+func TestRunBadInput(t *testing.T) {
+	tree, _ := simulatedTree(t, 1)
+	for _, c := range []struct {
+		name string
+		opts RunOptions
+		want string
+	}{
+		{"empty", RunOptions{Input: t.TempDir(), Output: t.TempDir()}, "no undersampled"},
+		{"inside", RunOptions{Input: tree, Output: filepath.Join(tree, "out")}, "overlap"},
+		{"mode", RunOptions{Input: tree, Output: t.TempDir(), Mode: "half"}, "output mode"},
+		{"task", RunOptions{Input: tree, Output: t.TempDir(), Task: "Task9"}, "task"},
+	} {
+		if _, err := Run(context.Background(), c.opts); err == nil ||
+			!strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestRunFailedFile(t *testing.T) {
+	tree, sim := simulatedTree(t, 1)
+	if err := os.WriteFile(sim[0].KSpace, []byte("not a MAT file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	rep, err := Run(context.Background(), RunOptions{Input: tree, Output: out,
+		Recon: recon.Options{Method: "zf"}})
+	if !errors.Is(err, ErrFilesFailed) {
+		t.Fatalf("error %v, want ErrFilesFailed", err)
+	}
+	if rep.Failed != 1 || rep.Done != 1 {
+		t.Errorf("%d failed, %d done, want 1 and 1", rep.Failed, rep.Done)
+	}
+	var tb bytes.Buffer
+	if err := rep.WriteTable(&tb); err != nil || !strings.Contains(tb.String(), "failed: ") {
+		t.Errorf("table does not show the failure:\n%s", tb.String())
+	}
+}
+
+func TestShard(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(string) string { return v }
+	}
+	for _, c := range []struct {
+		in, env string
+		want    Shard
+		bad     bool
+	}{
+		{"", "", Shard{}, false},
+		{"2/4", "", Shard{2, 4}, false},
+		{"4", "3", Shard{3, 4}, false},
+		{"/4", "0", Shard{0, 4}, false},
+		{"4", "", Shard{}, true},
+		{"4/4", "", Shard{}, true},
+		{"-1/4", "", Shard{}, true},
+		{"1/0", "", Shard{}, true},
+		{"a/b", "", Shard{}, true},
+		{"4", "x", Shard{}, true},
+	} {
+		got, err := ParseShard(c.in, env(c.env))
+		if (err != nil) != c.bad || got != c.want {
+			t.Errorf("ParseShard(%q) with index %q = %v, %v", c.in, c.env, got, err)
+		}
+	}
+
+	files := make([]TreeFile, 7)
+	seen := make([]int, len(files))
+	for k := range 3 {
+		for i := range files {
+			if (Shard{k, 3}).Has(i) {
+				seen[i]++
+			}
+		}
+		if n := len(Shard{k, 3}.Select(files)); n < 2 || n > 3 {
+			t.Errorf("shard %d/3 of 7 files has %d", k, n)
+		}
+	}
+	for i, n := range seen {
+		if n != 1 {
+			t.Errorf("file %d is in %d shards", i, n)
+		}
+	}
+}
+
+func sameFile(t *testing.T, a, b string) bool {
+	t.Helper()
+	x, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(x, y)
+}

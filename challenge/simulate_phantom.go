@@ -1,0 +1,66 @@
+package challenge
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/phantom"
+)
+
+// phantomSites are the centre and vendor folders that WritePhantomSet deals its patients to,
+// two of the 2025 training set's.
+var phantomSites = [][2]string{
+	{"Center001", "UIH_30T_umr780"},
+	{"Center002", "Siemens_30T_CIMA.X"},
+}
+
+// WritePhantomSet writes a fully sampled training tree of phantom data below dir, in the
+// 2025 layout, for Simulate to start from where no real data are at hand:
+//
+//	dir/MultiCoil/Cine/TrainingSet/FullSample/<Center>/<Vendor>/P###/cine_sax.mat
+//	dir/MultiCoil/Mapping/TrainingSet/FullSample/<Center>/<Vendor>/P###/T1map.mat
+//
+// for patients P001 to P<patients>, dealt in turn to Center001 (UIH_30T_umr780) and
+// Center002 (Siemens_30T_CIMA.X). Each file holds the variable kspace, complex single,
+// (nx, ny, nc, nz, nt), MATLAB v7.3, from package phantom with options o and the noise seed
+// o.Seed plus the file's number. Both files hold the cine phantom: the T1map name is there so
+// that the ranking's mapping rule (all frames kept) is exercised. It returns the paths
+// written.
+func WritePhantomSet(dir string, patients int, o phantom.Options) ([]string, error) {
+	if patients < 1 {
+		return nil, fmt.Errorf("challenge: phantom set: %d patients: want at least 1",
+			patients)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("challenge: phantom set: %w", err)
+	}
+
+	var paths []string
+	for p := range patients {
+		site := phantomSites[p%len(phantomSites)]
+		for j, f := range [][2]string{{"Cine", "cine_sax.mat"}, {"Mapping", "T1map.mat"}} {
+			po := o
+			po.Seed = o.Seed + uint64(2*p+j)
+			c, err := phantom.New(po)
+			if err != nil {
+				return paths, fmt.Errorf("challenge: phantom set: %w", err)
+			}
+
+			path := filepath.Join(dir, "MultiCoil", f[0], trainingSet, fullSampleFolder,
+				site[0], site[1], fmt.Sprintf("P%03d", p+1), f[1])
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return paths, fmt.Errorf("challenge: phantom set: %w", err)
+			}
+			k := c.KSpace
+			err = mat.WriteV73(path, mat.Array{Name: "kspace",
+				Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT}, Data: k.Data})
+			if err != nil {
+				return paths, err
+			}
+			paths = append(paths, path)
+		}
+	}
+	return paths, nil
+}
