@@ -8,18 +8,18 @@ package asm
 // bench/README.md for the command and the n = 448*162 column.
 
 func init() {
-	mulKernel.With(AVX2, mulAVX2)
-	mulConjKernel.With(AVX2, mulConjAVX2)
-	mulConjAccKernel.With(AVX2, mulConjAccAVX2)
-	scaleKernel.With(AVX2, scaleAVX2)
-	axpyKernel.With(AVX2, axpyAVX2)
-	xpayKernel.With(AVX2, xpayAVX2)
-	dotcKernel.With(AVX2, dotcAVX2)
-	norm2Kernel.With(AVX2, norm2AVX2)
-	maskCopyKernel.With(AVX2, maskCopyAVX2)
-	absKernel.With(AVX2, absAVX2)
-	addAbs2Kernel.With(AVX2, addAbs2AVX2)
-	sqrtKernel.With(AVX2, sqrtAVX2)
+	mulKernel.With(AVX2, mulAVX2).With(AVX512, mulAVX512)
+	mulConjKernel.With(AVX2, mulConjAVX2).With(AVX512, mulConjAVX512)
+	mulConjAccKernel.With(AVX2, mulConjAccAVX2).With(AVX512, mulConjAccAVX512)
+	scaleKernel.With(AVX2, scaleAVX2).With(AVX512, scaleAVX512)
+	axpyKernel.With(AVX2, axpyAVX2).With(AVX512, axpyAVX512)
+	xpayKernel.With(AVX2, xpayAVX2).With(AVX512, xpayAVX512)
+	dotcKernel.With(AVX2, dotcAVX2).With(AVX512, dotcAVX512)
+	norm2Kernel.With(AVX2, norm2AVX2).With(AVX512, norm2AVX512)
+	maskCopyKernel.With(AVX2, maskCopyAVX2).With(AVX512, maskCopyAVX512)
+	absKernel.With(AVX2, absAVX2).With(AVX512, absAVX512)
+	addAbs2Kernel.With(AVX2, addAbs2AVX2).With(AVX512, addAbs2AVX512)
+	sqrtKernel.With(AVX2, sqrtAVX2).With(AVX512, sqrtAVX512)
 }
 
 // mulAVX2 is [mulGo] on 4 values per instruction.
@@ -81,3 +81,63 @@ func addAbs2AVX2(dst []float32, x []complex64)
 //
 //go:noescape
 func sqrtAVX2(dst []float32)
+
+// mulAVX512 is [mulGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func mulAVX512(dst, a, b []complex64)
+
+// mulConjAVX512 is [mulConjGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func mulConjAVX512(dst, a, b []complex64)
+
+// mulConjAccAVX512 is [mulConjAccGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func mulConjAccAVX512(dst, a, b []complex64)
+
+// scaleAVX512 is [scaleGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func scaleAVX512(dst []complex64, alpha complex64, x []complex64)
+
+// axpyAVX512 is [axpyGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func axpyAVX512(alpha complex64, x, y []complex64)
+
+// xpayAVX512 is [xpayGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func xpayAVX512(x []complex64, beta complex64, y []complex64)
+
+// dotcAVX512 is [dotcGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func dotcAVX512(x, y []complex64) complex128
+
+// norm2AVX512 is [norm2Go] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func norm2AVX512(x []complex64) float64
+
+// maskCopyAVX512 is [maskCopyGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func maskCopyAVX512(dst, src []complex64, mask []float32)
+
+// absAVX512 is [absGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func absAVX512(dst []float32, x []complex64)
+
+// addAbs2AVX512 is [addAbs2Go] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func addAbs2AVX512(dst []float32, x []complex64)
+
+// sqrtAVX512 is [sqrtGo] on 8 or 16 values per iteration, the tail under an opmask.
+//
+//go:noescape
+func sqrtAVX512(dst []float32)

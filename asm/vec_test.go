@@ -394,30 +394,28 @@ func TestVecTwinsAccuracy(t *testing.T) {
 		return re, im, math.Abs(xr*yr) + math.Abs(xi*yi), math.Abs(xr*yi) + math.Abs(xi*yr)
 	}
 	out := make([]complex64, n)
+	alphas, zero := make([]complex64, n), make([]complex64, n)
+	for i := range alphas {
+		alphas[i] = alpha
+	}
 	checks := []struct {
-		name string
-		run  func()
-		want func(i int) (x, y, acc complex64, conj bool)
+		name       string
+		run        func()
+		x, y, acc  []complex64
+		conjugateX bool
 	}{
-		{"Mul", func() { asm.MulGo(out, a, b) },
-			func(i int) (complex64, complex64, complex64, bool) { return a[i], b[i], 0, false }},
-		{"MulConj", func() { asm.MulConjGo(out, a, b) },
-			func(i int) (complex64, complex64, complex64, bool) { return a[i], b[i], 0, true }},
-		{"MulConjAcc", func() { copy(out, c); asm.MulConjAccGo(out, a, b) },
-			func(i int) (complex64, complex64, complex64, bool) { return a[i], b[i], c[i], true }},
-		{"Scale", func() { asm.ScaleGo(out, alpha, a) },
-			func(i int) (complex64, complex64, complex64, bool) { return alpha, a[i], 0, false }},
-		{"Axpy", func() { copy(out, c); asm.AxpyGo(alpha, a, out) },
-			func(i int) (complex64, complex64, complex64, bool) { return alpha, a[i], c[i], false }},
-		{"Xpay", func() { copy(out, c); asm.XpayGo(a, alpha, out) },
-			func(i int) (complex64, complex64, complex64, bool) { return alpha, c[i], a[i], false }},
+		{"Mul", func() { asm.MulGo(out, a, b) }, a, b, zero, false},
+		{"MulConj", func() { asm.MulConjGo(out, a, b) }, a, b, zero, true},
+		{"MulConjAcc", func() { copy(out, c); asm.MulConjAccGo(out, a, b) }, a, b, c, true},
+		{"Scale", func() { asm.ScaleGo(out, alpha, a) }, alphas, a, zero, false},
+		{"Axpy", func() { copy(out, c); asm.AxpyGo(alpha, a, out) }, alphas, a, c, false},
+		{"Xpay", func() { copy(out, c); asm.XpayGo(a, alpha, out) }, alphas, c, a, false},
 	}
 	for _, ck := range checks {
 		ck.run()
 		for i := range n {
-			x, y, acc, conj := ck.want(i)
-			re, im, sre, sim := prod(x, y, conj)
-			ar, ai := float64(real(acc)), float64(imag(acc))
+			re, im, sre, sim := prod(ck.x[i], ck.y[i], ck.conjugateX)
+			ar, ai := float64(real(ck.acc[i])), float64(imag(ck.acc[i]))
 			within(ck.name+" real", i, float64(real(out[i])), ar+re, sre+math.Abs(ar+re))
 			within(ck.name+" imag", i, float64(imag(out[i])), ai+im, sim+math.Abs(ai+im))
 		}
@@ -494,6 +492,16 @@ func TestVecLengthPanics(t *testing.T) {
 		}()
 		if !strings.HasPrefix(msg, "asm: "+name+": slice lengths differ") {
 			t.Errorf("%s with mismatched lengths: panic %q", name, msg)
+		}
+	}
+}
+
+// TestVecPathsComplete fails if an assembly path misses one of the vector kernels, which
+// would otherwise fall back silently to a narrower path.
+func TestVecPathsComplete(t *testing.T) {
+	for _, p := range asm.Available() {
+		if p != asm.Go && !asm.HasVec(p) {
+			t.Errorf("path %v lacks some vector kernels", p)
 		}
 	}
 }
