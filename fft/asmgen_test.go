@@ -87,6 +87,16 @@ func (g *asmGen) load(r, j int) {
 	g.f("VFMADDSUB213PS %s, %s, %s", b, a, g.v(r))
 }
 
+// cmulAt multiplies register r by the complex64 at mem (an address with a base register).
+func (g *asmGen) cmulAt(r int, off int, base string) {
+	a, b := g.v(14), g.v(15)
+	g.f("VBROADCASTSS %d(%s), %s", off+4, base, a)
+	g.f("VPERMILPS $0xb1, %s, %s", g.v(r), b)
+	g.f("VMULPS %s, %s, %s", a, b, b)
+	g.f("VBROADCASTSS %d(%s), %s", off, base, a)
+	g.f("VFMADDSUB213PS %s, %s, %s", b, a, g.v(r))
+}
+
 // store stores register r as output q.
 func (g *asmGen) store(r, q int) {
 	if q >= 5 && g.r8 != "y" {
@@ -341,6 +351,10 @@ func genAsm() []byte {
 				g.kernel(p, isa.name)
 			}
 		}
+		for _, tw := range []bool{false, true} {
+			g := &asmGen{b: &b, reg: isa.reg, vecB: isa.vecB, tw: tw}
+			g.oddKernel(isa.name)
+		}
 	}
 	return b.Bytes()
 }
@@ -400,6 +414,157 @@ func (g *asmGen) kernel(p int, isa string) {
 	g.f("ADDQ R13, BX")
 	g.f("DECQ R12")
 	g.f("JNZ sloop")
+	fmt.Fprintf(g.b, "done:\n")
+	g.f("VZEROUPPER")
+	g.f("RET")
+}
+
+// oddKernel writes the generic odd-radix butterfly (see oddC64) for one (s, k) over v lanes:
+// func(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int), with x and y at the butterfly's
+// first input and output, w the k-major twiddles of this k (nil without twiddles), cs the
+// stage's cos + i·sin table and tmp room for 2·h vectors, h = (p-1)/2. For each vector of
+// lanes it forms t_j = u_j + u_(p-j) and d_j = u_j - u_(p-j) in tmp, then the output pairs
+// y_q, y_(p-q) two at a time (four independent FMA chains).
+func (g *asmGen) oddKernel(isa string) {
+	name := "odd" + isa
+	if g.tw {
+		name = "oddTw" + isa
+	}
+	shift := 5
+	if g.vecB == 64 {
+		shift = 6
+	}
+	vb := g.vecB
+	fmt.Fprintf(g.b, "\n// func %s(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)\n", name)
+	fmt.Fprintf(g.b, "TEXT ·%s(SB), NOSPLIT, $8-72\n", name)
+	g.f("MOVQ x+8(FP), AX")
+	g.f("MOVQ y+0(FP), BX")
+	g.f("MOVQ js+40(FP), CX")
+	g.f("MOVQ qs+48(FP), SI")
+	g.f("MOVQ p+56(FP), R14")
+	g.f("SUBQ $1, R14")
+	g.f("SHRQ $1, R14")
+	g.f("MOVQ R14, h-8(SP)")
+	g.f("MOVQ v+64(FP), R12")
+	g.f("SHLQ $3, R12")
+	g.f("SHRQ $%d, R12", shift)
+	g.f("TESTQ R12, R12")
+	g.f("JZ done")
+	g.f("TESTQ R14, R14")
+	g.f("JZ done")
+	fmt.Fprintf(g.b, "cloop:\n")
+	g.f("VMOVUPS (AX), %s", g.v(0))
+	g.mov(1, 0)
+	g.f("MOVQ AX, DX")
+	g.f("ADDQ CX, DX")
+	g.f("MOVQ p+56(FP), DI")
+	g.f("DECQ DI")
+	g.f("IMULQ CX, DI")
+	g.f("ADDQ AX, DI")
+	if g.tw {
+		g.f("MOVQ w+16(FP), R8")
+		g.f("MOVQ p+56(FP), R9")
+		g.f("SUBQ $2, R9")
+		g.f("LEAQ (R8)(R9*8), R9")
+	}
+	g.f("MOVQ tmp+32(FP), R11")
+	g.f("MOVQ h-8(SP), R13")
+	fmt.Fprintf(g.b, "jloop:\n")
+	g.f("VMOVUPS (DX), %s", g.v(2))
+	g.f("VMOVUPS (DI), %s", g.v(3))
+	if g.tw {
+		g.cmulAt(2, 0, "R8")
+		g.cmulAt(3, 0, "R9")
+		g.f("ADDQ $8, R8")
+		g.f("SUBQ $8, R9")
+	}
+	g.add(4, 2, 3)
+	g.sub(5, 2, 3)
+	g.f("VMOVUPS %s, (R11)", g.v(4))
+	g.f("VMOVUPS %s, %d(R11)", g.v(5), vb)
+	g.add(1, 1, 4)
+	g.f("ADDQ CX, DX")
+	g.f("SUBQ CX, DI")
+	g.f("ADDQ $%d, R11", 2*vb)
+	g.f("DECQ R13")
+	g.f("JNZ jloop")
+	g.f("VMOVUPS %s, (BX)", g.v(1))
+
+	g.f("MOVQ BX, DX")
+	g.f("ADDQ SI, DX")
+	g.f("MOVQ p+56(FP), DI")
+	g.f("DECQ DI")
+	g.f("IMULQ SI, DI")
+	g.f("ADDQ BX, DI")
+	g.f("MOVQ cs+24(FP), R10")
+	g.f("MOVQ h-8(SP), R8")
+	g.f("SHLQ $3, R8")
+	g.f("MOVQ h-8(SP), R14")
+	g.f("SHRQ $1, R14")
+	g.f("JZ qtail")
+	fmt.Fprintf(g.b, "qloop:\n")
+	g.mov(1, 0)
+	g.f("VXORPS %s, %s, %s", g.v(2), g.v(2), g.v(2))
+	g.mov(3, 0)
+	g.f("VXORPS %s, %s, %s", g.v(4), g.v(4), g.v(4))
+	g.f("MOVQ tmp+32(FP), R11")
+	g.f("MOVQ h-8(SP), R13")
+	g.f("MOVQ R10, R9")
+	fmt.Fprintf(g.b, "q2j:\n")
+	g.f("VMOVUPS (R11), %s", g.v(5))
+	g.f("VMOVUPS %d(R11), %s", vb, g.v(6))
+	g.f("VBROADCASTSS (R9), %s", g.v(7))
+	g.f("VFMADD231PS %s, %s, %s", g.v(7), g.v(5), g.v(1))
+	g.f("VBROADCASTSS 4(R9), %s", g.v(8))
+	g.f("VFMADD231PS %s, %s, %s", g.v(8), g.v(6), g.v(2))
+	g.f("VBROADCASTSS (R9)(R8*1), %s", g.v(9))
+	g.f("VFMADD231PS %s, %s, %s", g.v(9), g.v(5), g.v(3))
+	g.f("VBROADCASTSS 4(R9)(R8*1), %s", g.v(10))
+	g.f("VFMADD231PS %s, %s, %s", g.v(10), g.v(6), g.v(4))
+	g.f("ADDQ $8, R9")
+	g.f("ADDQ $%d, R11", 2*vb)
+	g.f("DECQ R13")
+	g.f("JNZ q2j")
+	g.negI(2, 2)
+	g.negI(4, 4)
+	for _, pr := range [][2]int{{1, 2}, {3, 4}} {
+		g.add(11, pr[0], pr[1])
+		g.f("VMOVUPS %s, (DX)", g.v(11))
+		g.sub(pr[0], pr[0], pr[1])
+		g.f("VMOVUPS %s, (DI)", g.v(pr[0]))
+		g.f("ADDQ SI, DX")
+		g.f("SUBQ SI, DI")
+	}
+	g.f("LEAQ (R10)(R8*2), R10")
+	g.f("DECQ R14")
+	g.f("JNZ qloop")
+	fmt.Fprintf(g.b, "qtail:\n")
+	g.f("MOVQ h-8(SP), R14")
+	g.f("ANDQ $1, R14")
+	g.f("JZ cnext")
+	g.mov(1, 0)
+	g.f("VXORPS %s, %s, %s", g.v(2), g.v(2), g.v(2))
+	g.f("MOVQ tmp+32(FP), R11")
+	g.f("MOVQ h-8(SP), R13")
+	fmt.Fprintf(g.b, "q1j:\n")
+	g.f("VBROADCASTSS (R10), %s", g.v(7))
+	g.f("VFMADD231PS (R11), %s, %s", g.v(7), g.v(1))
+	g.f("VBROADCASTSS 4(R10), %s", g.v(8))
+	g.f("VFMADD231PS %d(R11), %s, %s", vb, g.v(8), g.v(2))
+	g.f("ADDQ $8, R10")
+	g.f("ADDQ $%d, R11", 2*vb)
+	g.f("DECQ R13")
+	g.f("JNZ q1j")
+	g.negI(2, 2)
+	g.add(11, 1, 2)
+	g.f("VMOVUPS %s, (DX)", g.v(11))
+	g.sub(1, 1, 2)
+	g.f("VMOVUPS %s, (DI)", g.v(1))
+	fmt.Fprintf(g.b, "cnext:\n")
+	g.f("ADDQ $%d, AX", vb)
+	g.f("ADDQ $%d, BX", vb)
+	g.f("DECQ R12")
+	g.f("JNZ cloop")
 	fmt.Fprintf(g.b, "done:\n")
 	g.f("VZEROUPPER")
 	g.f("RET")

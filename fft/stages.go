@@ -38,6 +38,11 @@ func init() {
 		radixC64[p] = t
 		kernelsC64.radix[p] = func(a *stageArgs[complex64]) { t.Get()(a) }
 	}
+	odd := asm.NewKernel(kernelsC64.odd)
+	for path, chain := range simdOddKernels {
+		odd.With(path, simdOddStage(chain, kernelsC64.odd))
+	}
+	kernelsC64.odd = func(a *stageArgs[complex64]) { odd.Get()(a) }
 	kernelsC64.simd = len(simdKernels) > 0
 }
 
@@ -58,6 +63,52 @@ func simdStage(p int, chain []simdRadix, goK kernel[complex64]) kernel[complex64
 				panic("fft: kernel twiddles too short")
 			}
 			s.tw(yp, xp, unsafe.Pointer(unsafe.SliceData(a.tk)), a.l, a.m, a.v)
+			return
+		}
+		goK(a)
+	}
+}
+
+// oddAsm is the signature of the SIMD generic odd-radix kernels (see asmGen.oddKernel): one
+// butterfly (s, k) over v lanes.
+type oddAsm func(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)
+
+// simdOdd is one path's generic odd-radix kernels, as simdRadix.
+type simdOdd struct {
+	plain, tw oddAsm
+	lanes     int
+}
+
+// simdOddStage returns the odd-radix stage kernel that runs the first kernel of chain whose
+// vectors divide the lanes, one butterfly at a time, and goK when none does.
+func simdOddStage(chain []simdOdd, goK kernel[complex64]) kernel[complex64] {
+	return func(a *stageArgs[complex64]) {
+		for _, s := range chain {
+			if a.v%s.lanes != 0 {
+				continue
+			}
+			p := a.st.p
+			h := (p - 1) / 2
+			xp, yp, js, qs := baseC64(a, p)
+			l, m, v := a.l, a.m, a.v
+			if len(a.wk.tmp) < 2*h*s.lanes || len(a.st.cs) < h*h ||
+				l > 1 && len(a.tk) < (p-1)*l {
+				panic("fft: odd kernel tables too short")
+			}
+			tmp := unsafe.Pointer(unsafe.SliceData(a.wk.tmp))
+			cs := unsafe.Pointer(unsafe.SliceData(a.st.cs))
+			for si := range m {
+				for k := range l {
+					xo, yo := uintptr((si*l+k)*v)*szC64, uintptr((si*p*l+k)*v)*szC64
+					y, x := unsafe.Add(yp, yo), unsafe.Add(xp, xo)
+					if l == 1 {
+						s.plain(y, x, nil, cs, tmp, int(js), int(qs), p, v)
+						continue
+					}
+					w := unsafe.Pointer(&a.tk[k*(p-1)])
+					s.tw(y, x, w, cs, tmp, int(js), int(qs), p, v)
+				}
+			}
 			return
 		}
 		goK(a)

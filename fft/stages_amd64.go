@@ -109,3 +109,21 @@ var (
 
 // simdKernels lists the SIMD stage kernels of each asm path, per radix, widest first.
 var simdKernels = map[asm.Path][9][]simdRadix{asm.AVX2: avx2Radix, asm.AVX512: avx512Radix}
+
+//go:noescape
+func oddAVX2(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)
+
+//go:noescape
+func oddTwAVX2(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)
+
+//go:noescape
+func oddAVX512(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)
+
+//go:noescape
+func oddTwAVX512(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)
+
+// simdOddKernels lists the SIMD generic odd-radix kernels of each asm path, widest first.
+var simdOddKernels = map[asm.Path][]simdOdd{
+	asm.AVX2:   {{oddAVX2, oddTwAVX2, 4}},
+	asm.AVX512: {{oddAVX512, oddTwAVX512, 8}, {oddAVX2, oddTwAVX2, 4}},
+}

@@ -6,3 +6,6 @@ import "github.com/cmrecon/cmrecon/asm"
 
 // simdKernels is empty: this build has no SIMD stage kernels.
 var simdKernels = map[asm.Path][9][]simdRadix{}
+
+// simdOddKernels is empty: this build has no SIMD odd-radix kernels.
+var simdOddKernels = map[asm.Path][]simdOdd{}
