@@ -2,10 +2,11 @@ package hdf5
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"io"
 	"math/bits"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // maxInflateRatio bounds how many bytes a deflate stream can produce per input byte (the
@@ -128,6 +129,11 @@ func (d *Dataset) checkStoredSize(ref chunkRef, active []filter) error {
 		case filterFletcher32:
 			fletchers++
 		case filterShuffle:
+			// The HDF5 library records the datatype's size as the shuffle's element size.
+			if len(fl.params) > 0 && fl.params[0] != 0 && int(fl.params[0]) != d.dtype.Size {
+				return f.corruptf("dataset %q: shuffle filter for %d-byte elements, the "+
+					"datatype has %d", d.name, fl.params[0], d.dtype.Size)
+			}
 		default:
 			return f.unsupportedf("dataset %q uses filter %s", d.name, filterName(fl))
 		}
@@ -245,13 +251,14 @@ func (w *chunkWorker) inflate(in, out []byte, ref chunkRef) ([]byte, error) {
 }
 
 // unshuffle undoes the shuffle filter: src holds byte 0 of every element, then byte 1, and
-// so on; bytes past the last whole element are copied as they are.
+// so on; bytes past the last whole element are copied as they are. A chunk shorter than one
+// element (esize comes from the file and may be huge) is copied as it is.
 func unshuffle(dst, src []byte, esize int) {
-	if esize <= 1 {
+	n := len(src) / max(esize, 1)
+	if esize <= 1 || n == 0 {
 		copy(dst, src)
 		return
 	}
-	n := len(src) / esize
 	for j := 0; j < esize; j++ {
 		plane := src[j*n : (j+1)*n]
 		for i, b := range plane {
