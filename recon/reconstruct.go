@@ -34,6 +34,9 @@ type Options struct {
 
 	// Progress, when not nil, receives CG-SENSE progress (see SENSEOptions.Progress).
 	Progress func(Progress)
+
+	// CS configures MethodCS; its Threads and Progress fields are replaced by those above.
+	CS CSOptions
 }
 
 // Reconstruct reconstructs the magnitude image series (nx, ny, nz, nt) of k-space k sampled
@@ -83,9 +86,12 @@ func Reconstruct(k *KSpace, m *Mask, opts Options) (*Image, error) {
 		}
 		return img.Abs(), nil
 
+	case MethodCS:
+		return reconstructCS(k, m, opts)
+
 	default:
-		return nil, fmt.Errorf("recon: unknown method %q (want %q or %q)", opts.Method,
-			MethodZeroFilled, MethodSENSE)
+		return nil, fmt.Errorf("recon: unknown method %q (want %q, %q or %q)", opts.Method,
+			MethodZeroFilled, MethodSENSE, MethodCS)
 	}
 }
 

@@ -1,0 +1,453 @@
+package recon
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MethodCS is compressed sensing: ESPIRiT maps, a SENSE warm start, then a sparsity- or
+// smoothness-regularised reconstruction of each slice over all its frames (see CS).
+const MethodCS Method = "cs"
+
+// RegKind names a regulariser; the strings are those of the command line's --reg.
+type RegKind string
+
+// The regularisers CS knows. Each is lambda times a convex penalty of the image series x of
+// one slice (nt frames of nx x ny), after the data scaling that CS documents.
+const (
+	// RegWavelet is the l1 norm of the spatial db2 wavelet coefficients of every frame
+	// (coarsest band excluded), with random cycle spinning (WaveletL1).
+	RegWavelet RegKind = "wavelet"
+
+	// RegTV is isotropic spatial total variation of every frame (SpatialGradient, JointL1).
+	RegTV RegKind = "tv"
+
+	// RegTTV is temporal total variation: the l1 norm of the circular frame-to-frame
+	// difference (TemporalDiff, L1). Ignored when there is one frame.
+	RegTTV RegKind = "ttv"
+
+	// RegTFFT is the l1 norm of the temporal Fourier coefficients of every pixel, the mean
+	// excluded (TemporalFourierL1). Ignored when there is one frame.
+	RegTFFT RegKind = "tfft"
+
+	// RegLLR is locally low rank: the nuclear norm of the Casorati matrices (pixels x
+	// frames) of 8 x 8 blocks on a randomly shifted grid (LocallyLowRank). Ignored when
+	// there is one frame.
+	RegLLR RegKind = "llr"
+)
+
+var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR}
+
+// Regularizer is one term of a CS objective: Lambda times the penalty of Kind.
+type Regularizer struct {
+	Kind   RegKind
+	Lambda float64
+}
+
+// ParseRegularizers parses a list such as "wavelet=0.005,ttv=0.001": comma-separated
+// kind=lambda pairs, each kind at most once, lambdas finite and non-negative. Terms with
+// lambda 0 are dropped. The empty string gives nil.
+func ParseRegularizers(s string) ([]Regularizer, error) {
+	var out []Regularizer
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return nil, fmt.Errorf("recon: regulariser %q: want kind=lambda", part)
+		}
+		kind := RegKind(strings.ToLower(strings.TrimSpace(k)))
+		if !slices.Contains(regKinds, kind) {
+			return nil, fmt.Errorf("recon: unknown regulariser %q (want one of %s)", k,
+				kindList())
+		}
+		lam, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || !(lam >= 0) || math.IsInf(lam, 0) {
+			return nil, fmt.Errorf("recon: regulariser %s: lambda %q is not a finite "+
+				"non-negative number", kind, v)
+		}
+		if slices.ContainsFunc(out, func(r Regularizer) bool { return r.Kind == kind }) {
+			return nil, fmt.Errorf("recon: regulariser %s given twice", kind)
+		}
+		if lam > 0 {
+			out = append(out, Regularizer{Kind: kind, Lambda: lam})
+		}
+	}
+	return out, nil
+}
+
+func kindList() string {
+	s := make([]string, len(regKinds))
+	for i, k := range regKinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+// FormatRegularizers formats regularisers as ParseRegularizers reads them.
+func FormatRegularizers(rs []Regularizer) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r.Kind) + "=" + strconv.FormatFloat(r.Lambda, 'g', -1, 64)
+	}
+	return strings.Join(s, ",")
+}
+
+// CSSolver selects the algorithm of CS.
+type CSSolver string
+
+// The CS solvers. CSAuto picks FISTA when there is one regulariser applied to the image
+// itself (wavelet, tfft, llr) and ADMM otherwise, as BART's pics does.
+const (
+	CSAuto  CSSolver = ""
+	CSFISTA CSSolver = "fista"
+	CSADMM  CSSolver = "admm"
+)
+
+// DefaultWarmStart is the number of CG-SENSE iterations CS starts from.
+const DefaultWarmStart = 10
+
+// CSOptions configures CS.
+type CSOptions struct {
+	// Regularizers are the terms of the objective; nil selects DefaultRegularizers for the
+	// mask. At least one term must remain.
+	Regularizers []Regularizer
+
+	// Solver is the algorithm (CSAuto by default) and Solve its settings.
+	Solver CSSolver
+	Solve  SolverOptions
+
+	// WarmStart is the number of CG-SENSE iterations (per frame, no regularisation) that
+	// give the starting image; 0 means DefaultWarmStart, negative values start from the
+	// coil-combined zero-filled image A^H y.
+	WarmStart int
+
+	// Seed seeds the random shifts of cycle spinning and LLR blocks.
+	Seed uint64
+
+	// Threads bounds the goroutines used (values below 1: one per CPU).
+	Threads int
+
+	// Progress, when not nil, is called after every iteration and every solved slice, as in
+	// SENSEOptions; Frame is always 0 because a slice is solved over all frames at once.
+	Progress func(Progress)
+}
+
+// CS reconstructs a coil-combined complex image series from undersampled multi-coil
+// k-space y with coil maps (one set per slice) and the sampling mask m. For each slice it
+// minimises, over all nt frames x_t jointly,
+//
+//	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
+//
+// with FISTA or ADMM (see CSSolver), starting from CG-SENSE.
+//
+// Scaling rule, which makes a lambda mean the same for every file, every acceleration and
+// every mask kind: before solving, the data of a slice are divided by s, the 99th percentile
+// of the magnitude of the coil-combined low-resolution image A^H y restricted to the
+// calibration region (every mask samples that region fully, so s does not depend on R or
+// on the pattern); the result is multiplied back by s. A lambda is thus relative to image
+// values of about 1 in the brightest parts of the slice. When the mask has no calibration
+// region s comes from the full A^H y instead.
+func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, error) {
+	if err := checkKSpace(y); err != nil {
+		return nil, err
+	}
+	if err := checkMask(m, y.NX, y.NY, y.NT); err != nil {
+		return nil, err
+	}
+	if err := checkMaps(maps, y.Dims); err != nil {
+		return nil, err
+	}
+	regs := opts.Regularizers
+	if regs == nil {
+		regs = DefaultRegularizers(m)
+	}
+	if err := checkCS(regs, opts); err != nil {
+		return nil, err
+	}
+
+	nx, ny, nz, nt := y.NX, y.NY, y.NZ, y.NT
+	out := &ComplexImage{NX: nx, NY: ny, NZ: nz, NT: nt, Data: make([]complex64, nx*ny*nz*nt)}
+	for iz := range nz {
+		p, err := newCSSlice(y, m, maps, iz, opts.Threads)
+		if err != nil {
+			return nil, err
+		}
+		x := out.Data[iz*nx*ny*nt : (iz+1)*nx*ny*nt]
+		if err := p.solve(x, regs, opts, iz, nz); err != nil {
+			return nil, err
+		}
+	}
+	return reorderSlices(out), nil
+}
+
+// checkCS reports CS settings that cannot work.
+func checkCS(regs []Regularizer, opts CSOptions) error {
+	if len(regs) == 0 {
+		return errors.New("recon: CS needs at least one regulariser with lambda > 0")
+	}
+	for _, r := range regs {
+		if !slices.Contains(regKinds, r.Kind) {
+			return fmt.Errorf("recon: unknown regulariser %q", r.Kind)
+		}
+		if !(r.Lambda >= 0) || math.IsInf(r.Lambda, 0) {
+			return fmt.Errorf("recon: regulariser %s: lambda %v is not a finite "+
+				"non-negative number", r.Kind, r.Lambda)
+		}
+	}
+	s := opts.Solve
+	if err := checkSolver(0, s.Iterations, s.Tolerance); err != nil {
+		return err
+	}
+	switch {
+	case !(s.Step >= 0) || s.Step >= 2:
+		return fmt.Errorf("recon: FISTA step %v is not in [0, 2)", s.Step)
+	case !(s.Rho >= 0) || math.IsInf(s.Rho, 0):
+		return fmt.Errorf("recon: ADMM rho %v is not a finite non-negative number", s.Rho)
+	case s.InnerIterations < 0:
+		return fmt.Errorf("recon: ADMM inner iterations %d is negative", s.InnerIterations)
+	case opts.Solver != CSAuto && opts.Solver != CSFISTA && opts.Solver != CSADMM:
+		return fmt.Errorf("recon: unknown CS solver %q (want fista or admm)", opts.Solver)
+	}
+	return nil
+}
+
+// reorderSlices is the identity: CS stores slice iz's frames contiguously while solving
+// and this puts them back in (nx, ny, nz, nt) order.
+func reorderSlices(im *ComplexImage) *ComplexImage {
+	if im.NZ == 1 {
+		return im
+	}
+	n := im.NX * im.NY
+	out := make([]complex64, len(im.Data))
+	for iz := range im.NZ {
+		for it := range im.NT {
+			src := im.Data[(iz*im.NT+it)*n:][:n]
+			copy(out[(iz+im.NZ*it)*n:], src)
+		}
+	}
+	im.Data = out
+	return im
+}
+
+// csSlice is the data of one slice: one SENSE operator per frame, the scaled A^H y of every
+// frame (frame after frame) and the scale.
+type csSlice struct {
+	nx, ny, nt int
+	ops        []*SenseOp
+	b          []complex64
+	scale      float64
+	threads    int
+	work       [][]complex64
+}
+
+func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, error) {
+	nx, ny, nt := y.NX, y.NY, y.NT
+	n := nx * ny
+	p := &csSlice{nx: nx, ny: ny, nt: nt, ops: make([]*SenseOp, nt),
+		b: make([]complex64, n*nt), threads: threads}
+	p.work = make([][]complex64, min(threadCount(threads), nt))
+	for i := range p.work {
+		p.work[i] = make([]complex64, n)
+	}
+
+	var calib []float32
+	if r, err := FindCalibration(m); err == nil {
+		calib = make([]float32, n)
+		for iy := r.Y0; iy < r.Y0+r.NY; iy++ {
+			for ix := r.X0; ix < r.X0+r.NX; ix++ {
+				calib[ix+iy*nx] = 1
+			}
+		}
+	}
+
+	low := make([]float32, n*nt)
+	errs := make([]error, nt)
+	parallelFor(nt, threads, func(w, it int) {
+		op, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), m.Frame(it))
+		if err != nil {
+			errs[it] = err
+			return
+		}
+		p.ops[it] = op
+
+		data := make([]complex64, op.DataLen())
+		for c := range y.NC {
+			copy(data[c*n:], y.Plane(c, iz, it))
+		}
+		op.Adjoint(p.b[it*n:(it+1)*n], data, p.work[w])
+
+		img := p.b[it*n : (it+1)*n]
+		if calib != nil {
+			lowOp, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), calib)
+			if err != nil {
+				errs[it] = err
+				return
+			}
+			img = make([]complex64, n)
+			lowOp.Adjoint(img, data, p.work[w])
+		}
+		for i, v := range img {
+			low[it*n+i] = float32(math.Hypot(float64(real(v)), float64(imag(v))))
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	p.scale = quantile(low, 0.99)
+	if !(p.scale > 0) {
+		p.scale = 1
+	}
+	inv := complex(float32(1/p.scale), 0)
+	for i := range p.b {
+		p.b[i] *= inv
+	}
+	return p, nil
+}
+
+// quantile returns the q-quantile of v (nearest rank), reordering v.
+func quantile(v []float32, q float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	k := min(int(q*float64(len(v))), len(v)-1)
+	slices.Sort(v)
+	return float64(v[k])
+}
+
+// normal sets dst = A^H A x for all frames, frames in parallel.
+func (p *csSlice) normal(dst, x []complex64) {
+	n := p.nx * p.ny
+	parallelFor(p.nt, len(p.work), func(w, it int) {
+		p.ops[it].Normal(dst[it*n:(it+1)*n], x[it*n:(it+1)*n], p.work[w])
+	})
+}
+
+// warmStart sets x to iters CG-SENSE iterations per frame from zero, or to b when iters < 0.
+func (p *csSlice) warmStart(x []complex64, iters int) {
+	copy(x, p.b)
+	if iters < 0 {
+		return
+	}
+	clear(x)
+	n := p.nx * p.ny
+	parallelFor(p.nt, len(p.work), func(w, it int) {
+		op := p.ops[it]
+		work := p.work[w]
+		ConjugateGradient(func(dst, v []complex64) { op.Normal(dst, v, work) },
+			p.b[it*n:(it+1)*n], x[it*n:(it+1)*n], CGOptions{Iterations: iters})
+	})
+}
+
+// terms builds the regularisers for this slice.
+func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
+	n := p.nx * p.ny
+	var ts []Term
+	for i, r := range regs {
+		s := seed + uint64(i)*0x9e3779b97f4a7c15
+		switch r.Kind {
+		case RegWavelet:
+			w, err := NewWaveletL1(p.nx, p.ny, p.nt, r.Lambda, s, p.threads)
+			if err != nil {
+				return nil, err
+			}
+			ts = append(ts, Term{Prox: w})
+		case RegTV:
+			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: p.nt},
+				Prox: JointL1{Lambda: r.Lambda}})
+		case RegTTV:
+			if p.nt > 1 {
+				ts = append(ts, Term{Op: TemporalDiff{N: n, NT: p.nt},
+					Prox: L1{Lambda: r.Lambda}})
+			}
+		case RegTFFT:
+			if p.nt > 1 {
+				ts = append(ts, Term{Prox: NewTemporalFourierL1(n, p.nt, r.Lambda)})
+			}
+		case RegLLR:
+			if p.nt > 1 {
+				l, err := NewLocallyLowRank(p.nx, p.ny, p.nt, 8, r.Lambda, s, p.threads)
+				if err != nil {
+					return nil, err
+				}
+				ts = append(ts, Term{Prox: l})
+			}
+		}
+	}
+	return ts, nil
+}
+
+// solve reconstructs the slice into x (nt frames of nx*ny), on the scale of the data.
+func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, nz int) error {
+	ts, err := p.terms(regs, opts.Seed+uint64(iz))
+	if err != nil {
+		return err
+	}
+	ws := opts.WarmStart
+	if ws == 0 {
+		ws = DefaultWarmStart
+	}
+	p.warmStart(x, ws)
+
+	so := opts.Solve
+	if opts.Progress != nil {
+		so.Progress = func(iter int, change float64) {
+			opts.Progress(Progress{Slice: iz, Iteration: iter, Residual: change, Solved: iz,
+				Total: nz})
+		}
+	}
+	solver := opts.Solver
+	if solver == CSAuto {
+		solver = CSADMM
+		if len(ts) == 1 && ts[0].Op == nil {
+			solver = CSFISTA
+		}
+	}
+
+	var res SolverResult
+	switch {
+	case len(ts) == 0:
+	case solver == CSFISTA:
+		if len(ts) != 1 || ts[0].Op != nil {
+			return errors.New("recon: FISTA takes one regulariser applied to the image " +
+				"(wavelet, tfft or llr); use ADMM for others and for several")
+		}
+		res = FISTA(p.normal, p.b, x, ts[0].Prox, so)
+	default:
+		res = ADMM(p.normal, p.b, x, ts, so)
+	}
+
+	s := complex(float32(p.scale), 0)
+	for i := range x {
+		x[i] *= s
+	}
+	if opts.Progress != nil {
+		opts.Progress(Progress{Slice: iz, Iteration: res.Iterations, Residual: res.Change,
+			Finished: true, Solved: iz + 1, Total: nz})
+	}
+	return nil
+}
+
+// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CS, magnitude.
+func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
+	eo := opts.ESPIRiT
+	eo.Threads = opts.Threads
+	maps, err := EstimateMaps(k, m, eo)
+	if err != nil {
+		return nil, err
+	}
+
+	co := opts.CS
+	co.Threads, co.Progress = opts.Threads, opts.Progress
+	img, err := CS(k, m, maps, co)
+	if err != nil {
+		return nil, err
+	}
+	return img.Abs(), nil
+}

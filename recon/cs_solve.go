@@ -1,0 +1,261 @@
+package recon
+
+import "math"
+
+// Solver defaults, those of BART's pics (anchors.md §3.2) unless stated.
+const (
+	DefaultStep            = 0.95 // FISTA step, 1/L for A^H A of norm at most 1
+	DefaultRho             = 0.5  // ADMM penalty
+	DefaultInnerIterations = 10   // ADMM conjugate-gradient steps per iteration
+	admmRelaxation         = 1.6  // ADMM over-relaxation
+)
+
+// Term is one regulariser g(K x) of a composite objective: Op is K (nil: the identity) and
+// Prox the proximal operator of g, weight included.
+type Term struct {
+	Op   LinearOp
+	Prox Prox
+}
+
+// SolverOptions configures FISTA and ADMM. Zero values select the defaults above.
+type SolverOptions struct {
+	// Iterations is the number of iterations (0: DefaultIterations).
+	Iterations int
+
+	// Tolerance stops early once |x_k - x_(k-1)| <= Tolerance |x_k|. Zero runs every
+	// iteration, as BART's pics does, which keeps runs reproducible and comparable.
+	Tolerance float64
+
+	// Step is FISTA's gradient step (0: DefaultStep). It must be at most 1/|A^H A|.
+	Step float64
+
+	// Rho is ADMM's penalty parameter and InnerIterations the conjugate-gradient steps of
+	// its x update (0: DefaultRho, DefaultInnerIterations).
+	Rho             float64
+	InnerIterations int
+
+	// Progress, when not nil, is called after every iteration with the iteration number
+	// (from 1) and the relative change |x_k - x_(k-1)| / |x_k|.
+	Progress func(iteration int, change float64)
+}
+
+func (o SolverOptions) withDefaults() SolverOptions {
+	if o.Iterations == 0 {
+		o.Iterations = DefaultIterations
+	}
+	if o.Step == 0 {
+		o.Step = DefaultStep
+	}
+	if o.Rho == 0 {
+		o.Rho = DefaultRho
+	}
+	if o.InnerIterations == 0 {
+		o.InnerIterations = DefaultInnerIterations
+	}
+	return o
+}
+
+// SolverResult reports how a FISTA or ADMM run ended.
+type SolverResult struct {
+	Iterations int     // iterations performed
+	Change     float64 // last relative change of x
+	Restarts   int     // FISTA momentum restarts
+}
+
+// FISTA minimises
+//
+//	f(x) = <x, N x>/2 - Re<b, x> + g(x)
+//
+// (for N = A^H A and b = A^H y: |A x - y|^2 / 2 + g(x) up to a constant) by the fast
+// iterative shrinkage-thresholding algorithm of Beck and Teboulle with the adaptive
+// gradient restart of O'Donoghue and Candès: the momentum is reset whenever it points
+// against the last step. normal(dst, x) must set dst = N x; prox is the proximal operator
+// of g. x holds the starting guess (warm start) and receives the result.
+func FISTA(normal func(dst, x []complex64), b, x []complex64, prox Prox,
+	opts SolverOptions) SolverResult {
+	if len(b) != len(x) {
+		panic("recon: FISTA: b and x differ in length")
+	}
+	o := opts.withDefaults()
+	step := float32(o.Step)
+
+	v := append([]complex64(nil), x...)
+	prev := make([]complex64, len(x))
+	g := make([]complex64, len(x))
+	tk := 1.0
+
+	var res SolverResult
+	for res.Iterations < o.Iterations {
+		normal(g, v)
+		copy(prev, x)
+		for i := range x {
+			x[i] = v[i] - complex(step, 0)*(g[i]-b[i])
+		}
+		prox.Prox(x, o.Step)
+
+		var up, dn, along float64
+		for i, xv := range x {
+			d := xv - prev[i]
+			w := v[i] - xv
+			up += float64(real(d))*float64(real(d)) + float64(imag(d))*float64(imag(d))
+			dn += float64(real(xv))*float64(real(xv)) + float64(imag(xv))*float64(imag(xv))
+			along += float64(real(w))*float64(real(d)) + float64(imag(w))*float64(imag(d))
+		}
+
+		if along > 0 {
+			tk = 1
+			res.Restarts++
+		}
+		tNext := (1 + math.Sqrt(1+4*tk*tk)) / 2
+		beta := complex(float32((tk-1)/tNext), 0)
+		for i, xv := range x {
+			v[i] = xv + beta*(xv-prev[i])
+		}
+		tk = tNext
+
+		res.Iterations++
+		res.Change = relChange(up, dn)
+		if o.Progress != nil {
+			o.Progress(res.Iterations, res.Change)
+		}
+		if res.Change <= o.Tolerance {
+			break
+		}
+	}
+	return res
+}
+
+// ADMM minimises
+//
+//	f(x) = <x, N x>/2 - Re<b, x> + sum_i g_i(K_i x)
+//
+// by the alternating direction method of multipliers with the splitting z_i = K_i x, as
+// BART's pics does with several regularisers: each iteration solves
+// (N + Rho sum K_i^H K_i) x = b + Rho sum K_i^H (z_i - u_i) with InnerIterations steps of
+// conjugate gradients warm-started at the last x, then sets z_i by the prox of g_i with step
+// 1/Rho at the over-relaxed point (relaxation 1.6), and updates the scaled duals u_i.
+// normal(dst, x) must set dst = N x. x holds the starting guess and receives the result.
+func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
+	opts SolverOptions) SolverResult {
+	if len(b) != len(x) {
+		panic("recon: ADMM: b and x differ in length")
+	}
+	o := opts.withDefaults()
+	rho := complex(float32(o.Rho), 0)
+	n := len(x)
+
+	type state struct {
+		op   LinearOp
+		z, u []complex64
+		kx   []complex64
+	}
+	st := make([]state, len(terms))
+	for i, t := range terms {
+		m := n
+		if t.Op != nil {
+			if t.Op.InLen() != n {
+				panic("recon: ADMM: operator input length differs from x")
+			}
+			m = t.Op.OutLen()
+		}
+		s := state{op: t.Op, z: make([]complex64, m), u: make([]complex64, m),
+			kx: make([]complex64, m)}
+		csApply(s.op, s.z, x)
+		st[i] = s
+	}
+
+	rhs := make([]complex64, n)
+	tmp := make([]complex64, n)
+	prev := make([]complex64, n)
+	sys := func(dst, v []complex64) {
+		normal(dst, v)
+		for _, s := range st {
+			if s.op == nil {
+				for j, w := range v {
+					dst[j] += rho * w
+				}
+				continue
+			}
+			s.op.Apply(s.kx, v)
+			s.op.Adjoint(tmp, s.kx)
+			for j, w := range tmp {
+				dst[j] += rho * w
+			}
+		}
+	}
+
+	var res SolverResult
+	for res.Iterations < o.Iterations {
+		copy(rhs, b)
+		for _, s := range st {
+			for j := range s.kx {
+				s.kx[j] = s.z[j] - s.u[j]
+			}
+			csAdjoint(s.op, tmp, s.kx)
+			for j, w := range tmp {
+				rhs[j] += rho * w
+			}
+		}
+		copy(prev, x)
+		ConjugateGradient(sys, rhs, x, CGOptions{Iterations: o.InnerIterations})
+
+		const a = admmRelaxation
+		for i, s := range st {
+			csApply(s.op, s.kx, x)
+			for j, kx := range s.kx {
+				h := complex(float32(a), 0)*kx + complex(float32(1-a), 0)*s.z[j]
+				s.kx[j] = h
+				s.z[j] = h + s.u[j]
+			}
+			terms[i].Prox.Prox(s.z, 1/o.Rho)
+			for j, h := range s.kx {
+				s.u[j] += h - s.z[j]
+			}
+		}
+
+		var up, dn float64
+		for j, xv := range x {
+			d := xv - prev[j]
+			up += float64(real(d))*float64(real(d)) + float64(imag(d))*float64(imag(d))
+			dn += float64(real(xv))*float64(real(xv)) + float64(imag(xv))*float64(imag(xv))
+		}
+		res.Iterations++
+		res.Change = relChange(up, dn)
+		if o.Progress != nil {
+			o.Progress(res.Iterations, res.Change)
+		}
+		if res.Change <= o.Tolerance {
+			break
+		}
+	}
+	return res
+}
+
+// csApply sets dst = K x, with a nil K the identity.
+func csApply(k LinearOp, dst, x []complex64) {
+	if k == nil {
+		copy(dst, x)
+		return
+	}
+	k.Apply(dst, x)
+}
+
+// csAdjoint sets dst = K^H y, with a nil K the identity.
+func csAdjoint(k LinearOp, dst, y []complex64) {
+	if k == nil {
+		copy(dst, y)
+		return
+	}
+	k.Adjoint(dst, y)
+}
+
+// relChange returns sqrt(up/dn), or 0 when both are zero.
+func relChange(up, dn float64) float64 {
+	if up == 0 {
+		return 0
+	}
+	if dn == 0 {
+		return math.Inf(1)
+	}
+	return math.Sqrt(up / dn)
+}
