@@ -144,6 +144,13 @@ func (d *Dataset) checkStorage() error {
 			return f.corruptf("dataset %q: contiguous data has %d bytes, the dataspace "+
 				"needs %d", d.name, l.size, need)
 		}
+		// Checked here, not only at read time, so that callers never size a buffer from
+		// dims that the file cannot hold.
+		if l.addr != undef {
+			if err := f.checkRange(l.addr, need, "contiguous data of "+d.name); err != nil {
+				return err
+			}
+		}
 	case layoutChunked:
 		if len(d.space.dims) == 0 {
 			return f.corruptf("dataset %q: a scalar cannot be chunked", d.name)

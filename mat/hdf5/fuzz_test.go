@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -128,4 +129,37 @@ func TestShuffleHugeElementSize(t *testing.T) {
 	if err := exercise(b, false); err == nil {
 		t.Fatal("a shuffled chunk with 2^31-1-byte elements read without error")
 	}
+}
+
+// TestContiguousPastEOF declares a contiguous dataset of 16 MiB in a 2 KB file, with a layout
+// size to match: opening the dataset must fail before any reader sizes a buffer from it.
+func TestContiguousPastEOF(t *testing.T) {
+	b := readSeed(t, "contiguous_v0")
+	le := binary.LittleEndian
+	dims := binary.LittleEndian.AppendUint64(le.AppendUint64(nil, 4), 6)
+	huge := binary.LittleEndian.AppendUint64(le.AppendUint64(nil, 4), 1<<20)
+	i := bytes.Index(b, dims)
+	if i < 0 || !bytes.Equal(b[i+16:i+32], dims) {
+		t.Fatal("no 4x6 dataspace (dims, max dims) found in contiguous_v0")
+	}
+	copy(b[i:], huge)
+	copy(b[i+16:], huge)
+
+	// Layout message version 3, class contiguous: address, then the size 4*6*4 = 96.
+	j := bytes.Index(b[i:], []byte{3, 1})
+	if j < 0 || le.Uint64(b[i+j+10:]) != 96 {
+		t.Fatal("no contiguous layout of 96 bytes found after the dataspace")
+	}
+	le.PutUint64(b[i+j+10:], 16<<20)
+
+	f, err := newFile(bytes.NewReader(b), int64(len(b)), "fuzz.h5", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Dataset("a")
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("16 MiB of contiguous data in a %d-byte file: error %v, want ErrCorrupt",
+			len(b), err)
+	}
+	checkError(t, err)
 }
