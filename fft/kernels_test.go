@@ -92,21 +92,27 @@ func refStage(x, w []complex128, p, l, m, v int) []complex128 {
 	return y
 }
 
-// TestMoves checks gather and scatter for row and column views, rotations, swap and scale.
+// TestMoves checks gather and scatter for row and column views, rotations, swap and scale, on
+// every asm path (4 and 8 lanes reach the SIMD moves, odd lengths their tails).
 func TestMoves(t *testing.T) {
-	testMoves[complex64](t)
-	testMoves[complex128](t)
+	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
+		for _, g := range [][2]int{{7, 3}, {7, 4}, {8, 8}, {9, 8}, {1, 4}} {
+			testMoves[complex64](t, g[0], g[1])
+			testMoves[complex128](t, g[0], g[1])
+		}
+	})
 }
 
-func testMoves[T Complex](t *testing.T) {
+func testMoves[T Complex](t *testing.T, n, v int) {
 	ks := kernelsFor[T]()
 	rng := rand.New(rand.NewPCG(9, 2))
-	const n, v = 7, 3
-	for _, vw := range []view{{0, 1, n}, {2, v + 1, 1}, {5, 2 * v, 2}} {
-		for _, rot := range []int{0, 3} {
+	size := 3 + 2*n*v + 2*v + n + 8
+	for _, vw := range []view{{0, 1, n}, {2, v + 1, 1}, {5, 2 * v, 2}, {3, 1, n + 2}, {1, 2 * v, 1}} {
+		for _, rot := range []int{0, n / 2, n - 1} {
 			for _, swap := range []bool{false, true} {
-				name := fmt.Sprintf("%s view %v rot %d swap %v", typeName[T](), vw, rot, swap)
-				s := toT[T](randomC128(rng, 64))
+				name := fmt.Sprintf("%s n %d v %d view %v rot %d swap %v", typeName[T](), n, v, vw,
+					rot, swap)
+				s := toT[T](randomC128(rng, size))
 				buf := make([]T, n*v)
 				ks.gather(&moveArgs[T]{buf: buf, s: s, view: vw, n: n, v: v, rot: rot, swap: swap})
 				for e := range n {
@@ -121,7 +127,7 @@ func testMoves[T Complex](t *testing.T) {
 					}
 				}
 
-				d := toT[T](randomC128(rng, 64))
+				d := toT[T](randomC128(rng, size))
 				ref := fromT(d)
 				ks.scatter(&moveArgs[T]{buf: buf, s: d, view: vw, n: n, v: v, rot: rot, swap: swap,
 					scale: 0.5})

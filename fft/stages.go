@@ -43,6 +43,13 @@ func init() {
 		odd.With(path, simdOddStage(chain, kernelsC64.odd))
 	}
 	kernelsC64.odd = func(a *stageArgs[complex64]) { odd.Get()(a) }
+	gather, scatter := asm.NewKernel(kernelsC64.gather), asm.NewKernel(kernelsC64.scatter)
+	for path, mv := range simdMoves {
+		gather.With(path, mv[0])
+		scatter.With(path, mv[1])
+	}
+	kernelsC64.gather = func(m *moveArgs[complex64]) { gather.Get()(m) }
+	kernelsC64.scatter = func(m *moveArgs[complex64]) { scatter.Get()(m) }
 	kernelsC64.simd = len(simdKernels) > 0
 }
 

@@ -9,3 +9,6 @@ var simdKernels = map[asm.Path][9][]simdRadix{}
 
 // simdOddKernels is empty: this build has no SIMD odd-radix kernels.
 var simdOddKernels = map[asm.Path][]simdOdd{}
+
+// simdMoves is empty: this build has no SIMD moves.
+var simdMoves = map[asm.Path][2]func(m *moveArgs[complex64]){}
