@@ -1,0 +1,81 @@
+//go:build !purego
+
+package asm
+
+// Why assembly: the Go compiler does not vectorise loops. The figures are in bench/README.md
+// (measured under qemu-user only; this machine has no arm64 hardware).
+
+func init() {
+	mulKernel.With(NEON, mulNEON)
+	mulConjKernel.With(NEON, mulConjNEON)
+	mulConjAccKernel.With(NEON, mulConjAccNEON)
+	scaleKernel.With(NEON, scaleNEON)
+	axpyKernel.With(NEON, axpyNEON)
+	xpayKernel.With(NEON, xpayNEON)
+	dotcKernel.With(NEON, dotcNEON)
+	norm2Kernel.With(NEON, norm2NEON)
+	maskCopyKernel.With(NEON, maskCopyNEON)
+	absKernel.With(NEON, absNEON)
+	addAbs2Kernel.With(NEON, addAbs2NEON)
+	sqrtKernel.With(NEON, sqrtNEON)
+}
+
+// mulNEON is [mulGo] on 4 values per iteration.
+//
+//go:noescape
+func mulNEON(dst, a, b []complex64)
+
+// mulConjNEON is [mulConjGo] on 4 values per iteration.
+//
+//go:noescape
+func mulConjNEON(dst, a, b []complex64)
+
+// mulConjAccNEON is [mulConjAccGo] on 4 values per iteration.
+//
+//go:noescape
+func mulConjAccNEON(dst, a, b []complex64)
+
+// scaleNEON is [scaleGo] on 4 values per iteration.
+//
+//go:noescape
+func scaleNEON(dst []complex64, alpha complex64, x []complex64)
+
+// axpyNEON is [axpyGo] on 4 values per iteration.
+//
+//go:noescape
+func axpyNEON(alpha complex64, x, y []complex64)
+
+// xpayNEON is [xpayGo] on 4 values per iteration.
+//
+//go:noescape
+func xpayNEON(x []complex64, beta complex64, y []complex64)
+
+// dotcNEON is [dotcGo] with float64 accumulators.
+//
+//go:noescape
+func dotcNEON(x, y []complex64) complex128
+
+// norm2NEON is [norm2Go] with float64 accumulators.
+//
+//go:noescape
+func norm2NEON(x []complex64) float64
+
+// maskCopyNEON is [maskCopyGo] on 4 values per iteration.
+//
+//go:noescape
+func maskCopyNEON(dst, src []complex64, mask []float32)
+
+// absNEON is [absGo] on 4 values per iteration.
+//
+//go:noescape
+func absNEON(dst []float32, x []complex64)
+
+// addAbs2NEON is [addAbs2Go] on 4 values per iteration.
+//
+//go:noescape
+func addAbs2NEON(dst []float32, x []complex64)
+
+// sqrtNEON is [sqrtGo] on 4 values per iteration.
+//
+//go:noescape
+func sqrtNEON(dst []float32)
