@@ -69,9 +69,7 @@ func benchFFTW(b *testing.B, nx, ny, batch, threads int) {
 	p := v.(*fftwPlan)
 	copy(p.x, randomC64(len(p.x)))
 	b.SetBytes(int64(16 * len(p.x)))
-	for b.Loop() {
-		p.execute()
-	}
+	timeLoop(b, p.execute)
 }
 
 func benchCmrecon(b *testing.B, nx, ny, batch, threads int) {
@@ -80,9 +78,7 @@ func benchCmrecon(b *testing.B, nx, ny, batch, threads int) {
 	b.SetBytes(int64(16 * p.Len()))
 	b.ReportAllocs()
 	p.Forward(x, x)
-	for b.Loop() {
-		p.Forward(x, x)
-	}
+	timeLoop(b, func() { p.Forward(x, x) })
 }
 
 // gonumFFT2D is the row-column 2-D transform with gonum's complex128 FFT (FFTPACK), in place:
@@ -123,9 +119,7 @@ func benchGonum(b *testing.B, nx, ny int) {
 		x[i] = complex128(z)
 	}
 	b.SetBytes(int64(16 * nx * ny))
-	for b.Loop() {
-		g.forward(x)
-	}
+	timeLoop(b, func() { g.forward(x) })
 }
 
 func randomC64(n int) []complex64 {
