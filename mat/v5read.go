@@ -2,13 +2,14 @@ package mat
 
 import (
 	"bufio"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strings"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // v5File is the MATLAB level 5 backend.

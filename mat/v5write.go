@@ -2,13 +2,14 @@ package mat
 
 import (
 	"bufio"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // Array is a named numeric array to write. Data is one of []float64, []float32,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -123,12 +124,18 @@ func (h *h5File) describe(name string, ds *hdf5.Dataset) (VarInfo, bool, bool, e
 		return v, false, false, h5Error(h.path, err)
 	}
 	v.Dims = make([]int, len(sizes))
+	zero := false
 	for i, s := range sizes {
-		if s < 0 || s > 1<<31 {
+		if s < 0 || s > 1<<31 || s != math.Trunc(s) {
 			return v, false, false, fileError(h.path, ErrCorrupt,
 				"empty variable %q has dims %v", name, sizes)
 		}
 		v.Dims[i] = int(s)
+		zero = zero || s == 0
+	}
+	if !zero {
+		return v, false, false, fileError(h.path, ErrCorrupt,
+			"empty variable %q has dims %v, none of them zero", name, sizes)
 	}
 	v.Dims = matlabDims(v.Dims)
 	return v, numeric, true, nil

@@ -254,6 +254,50 @@ type SENSEOptions struct {
 	// slice/frame problem. Calls never overlap, so Progress needs no locking of its own, but
 	// it runs on the solving goroutines and should return quickly.
 	Progress func(Progress)
+
+	// Subset, when not its zero value, restricts the solve to the slices, frames and columns
+	// an output needs; the rest of the result is zero (or Init).
+	Subset Subset
+
+	// Joint solves each slice/frame as one 2-D problem even for a line mask, the iteration
+	// BART's pics runs. Without it, a line mask (see LineWeights) is solved column by
+	// column, which is faster and converges at least as fast per column but gives different
+	// iterates before convergence.
+	Joint bool
+}
+
+// Subset names the part of an image series that a reconstruction must produce. The zero
+// value asks for everything.
+type Subset struct {
+	// X0 and X1 bound the image columns (x positions) needed: X0 <= x < X1. X1 == 0 means
+	// every column.
+	X0, X1 int
+
+	// Keep, when not nil, reports whether slice iz, frame it is needed.
+	Keep func(iz, it int) bool
+}
+
+// columns returns the column range of s for images nx wide.
+func (s Subset) columns(nx int) (x0, x1 int) {
+	if s.X1 == 0 {
+		return 0, nx
+	}
+	return s.X0, s.X1
+}
+
+// keep reports whether slice iz, frame it is needed.
+func (s Subset) keep(iz, it int) bool { return s.Keep == nil || s.Keep(iz, it) }
+
+// check reports a column range that does not fit images nx wide.
+func (s Subset) check(nx int) error {
+	if s.X1 == 0 && s.X0 == 0 {
+		return nil
+	}
+	if s.X0 < 0 || s.X1 <= s.X0 || s.X1 > nx {
+		return fmt.Errorf("recon: columns [%d, %d) do not fit an image %d wide", s.X0, s.X1,
+			nx)
+	}
+	return nil
 }
 
 // Progress describes how far a reconstruction has come.
@@ -306,6 +350,16 @@ func SENSE(y *KSpace, m *Mask, maps *CoilMaps, opts SENSEOptions) (*ComplexImage
 		copy(out.Data, opts.Init.Data)
 	}
 
+	if err := opts.Subset.check(nx); err != nil {
+		return nil, err
+	}
+	var jobs []int
+	for job := range nz * nt {
+		if opts.Subset.keep(job%nz, job/nz) {
+			jobs = append(jobs, job)
+		}
+	}
+
 	var mu sync.Mutex
 	solved := 0
 	report := func(p Progress) {
@@ -317,55 +371,117 @@ func SENSE(y *KSpace, m *Mask, maps *CoilMaps, opts SENSEOptions) (*ComplexImage
 		if p.Finished {
 			solved++
 		}
-		p.Solved, p.Total = solved, nz*nt
+		p.Solved, p.Total = solved, len(jobs)
 		opts.Progress(p)
 	}
 
-	n := nx * ny
-	errs := make([]error, nz*nt)
-	parallelFor(nz*nt, opts.Threads, func(_, job int) {
-		iz, it := job%nz, job/nz
-		op, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), m.Frame(it))
-		if err != nil {
-			errs[job] = err
+	var lines [][]float32
+	if !opts.Joint {
+		lines = LineWeights(m)
+	}
+	workers := min(threadCount(opts.Threads), max(len(jobs), 1))
+	inner := max(1, threadCount(opts.Threads)/workers)
+	errs := make([]error, len(jobs))
+	parallelFor(len(jobs), workers, func(_, i int) {
+		iz, it := jobs[i]%nz, jobs[i]/nz
+		if lines != nil {
+			w := lines[0]
+			if m.NT > 1 {
+				w = lines[it]
+			}
+			solveColumns(y, m, w, maps, iz, it, opts, inner, out, report)
 			return
 		}
-
-		data := make([]complex64, op.DataLen())
-		for c := range y.NC {
-			copy(data[c*n:], y.Plane(c, iz, it))
-		}
-		for c := range y.NC {
-			for i, w := range m.Frame(it) {
-				data[c*n+i] *= complex(w, 0)
-			}
-		}
-		work := make([]complex64, n)
-		b := make([]complex64, n)
-		op.Adjoint(b, data, work)
-
-		lambda := complex(float32(opts.Lambda), 0)
-		normal := func(dst, x []complex64) {
-			op.Normal(dst, x, work)
-			if lambda != 0 {
-				for i, v := range x {
-					dst[i] += lambda * v
-				}
-			}
-		}
-
-		cg := CGOptions{Iterations: opts.Iterations, Tolerance: opts.Tolerance}
-		cg.Progress = func(iter int, res float64) {
-			report(Progress{Slice: iz, Frame: it, Iteration: iter, Residual: res})
-		}
-		r := ConjugateGradient(normal, b, out.Plane(iz, it), cg)
-		report(Progress{Slice: iz, Frame: it, Iteration: r.Iterations, Residual: r.Residual,
-			Finished: true})
+		errs[i] = solvePlane(y, m, maps, iz, it, opts, out, report)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// solvePlane solves the 2-D CG-SENSE problem of slice iz, frame it into out.
+func solvePlane(y *KSpace, m *Mask, maps *CoilMaps, iz, it int, opts SENSEOptions,
+	out *ComplexImage, report func(Progress)) error {
+	nx, ny := y.NX, y.NY
+	n := nx * ny
+	op, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), m.Frame(it))
+	if err != nil {
+		return err
+	}
+
+	data := make([]complex64, op.DataLen())
+	for c := range y.NC {
+		copy(data[c*n:], y.Plane(c, iz, it))
+	}
+	for c := range y.NC {
+		for i, w := range m.Frame(it) {
+			data[c*n+i] *= complex(w, 0)
+		}
+	}
+	work := make([]complex64, n)
+	b := make([]complex64, n)
+	op.Adjoint(b, data, work)
+
+	lambda := complex(float32(opts.Lambda), 0)
+	normal := func(dst, x []complex64) {
+		op.Normal(dst, x, work)
+		if lambda != 0 {
+			for i, v := range x {
+				dst[i] += lambda * v
+			}
+		}
+	}
+
+	cg := CGOptions{Iterations: opts.Iterations, Tolerance: opts.Tolerance}
+	cg.Progress = func(iter int, res float64) {
+		report(Progress{Slice: iz, Frame: it, Iteration: iter, Residual: res})
+	}
+	r := ConjugateGradient(normal, b, out.Plane(iz, it), cg)
+	report(Progress{Slice: iz, Frame: it, Iteration: r.Iterations, Residual: r.Residual,
+		Finished: true})
+	return nil
+}
+
+// solveColumns solves slice iz, frame it of a line mask with ky weights w column by column
+// (see lineProblem) for the columns opts.Subset needs, into out, on threads goroutines.
+func solveColumns(y *KSpace, m *Mask, w []float32, maps *CoilMaps, iz, it int,
+	opts SENSEOptions, threads int, out *ComplexImage, report func(Progress)) {
+	nx, ny := y.NX, y.NY
+	x0, x1 := opts.Subset.columns(nx)
+	sm := maps.Slice(iz)
+
+	b := make([]complex64, nx*ny)
+	work := make([]complex64, nx*ny)
+	plan := plan2D(nx, ny)
+	mask := m.Frame(it)
+	for c := range y.NC {
+		for i, v := range y.Plane(c, iz, it) {
+			work[i] = v * complex(mask[i]*mask[i], 0)
+		}
+		plan.CenteredInverse(work)
+		s := sm[c*nx*ny : (c+1)*nx*ny]
+		for i, v := range work {
+			b[i] += complex(real(s[i]), -imag(s[i])) * v
+		}
+	}
+
+	lp := newLineProblem(nx, ny, y.NC, sm, w, x0, x1, opts.Lambda)
+	bv := make([]complex64, lp.len())
+	xv := make([]complex64, lp.len())
+	lp.gather(bv, b, nx, x0)
+	lp.gather(xv, out.Plane(iz, it), nx, x0)
+
+	iters := opts.Iterations
+	if iters == 0 {
+		iters = DefaultIterations
+	}
+	st := lp.solve(bv, xv, iters, opts.Tolerance, threads, func(s lineCGStats) {
+		report(Progress{Slice: iz, Frame: it, Iteration: s.iteration, Residual: s.residual})
+	})
+	lp.scatter(out.Plane(iz, it), xv, nx, x0)
+	report(Progress{Slice: iz, Frame: it, Iteration: st.iteration, Residual: st.residual,
+		Finished: true})
 }
 
 // checkMaps reports coil maps that do not fit k-space of dims d.

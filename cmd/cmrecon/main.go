@@ -13,6 +13,10 @@
 //	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense] [--output-mode M]
 //	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
 //	cmrecon check --input DIR --output DIR [--task T] [--output-mode M] [--json]
+//	cmrecon score --gt DIR --submission DIR [--task T] [--sheet FILE.csv] [--json|--csv|--md]
+//	              [--plot OUT.png] [--test]
+//	cmrecon simulate (--input DIR | --phantom N) --output DIR [--task T] [--scenarios LIST]
+//	              [--per-file K] [--seed S] [--gt-mode ranking|full]
 //
 // Run "cmrecon COMMAND -h" for the flags of a command. Every command is a thin layer over the
 // library packages (mat, recon, challenge, metric, phantom) of module
@@ -56,6 +60,10 @@ func commands() []command {
 		{"run", "reconstruct every file of a challenge tree into a submission tree", runRun},
 		{"check", "verify that a submission tree holds every file of a challenge tree",
 			runCheck},
+		{"score", "score a submission tree against a ground-truth tree, as the challenge does",
+			runScore},
+		{"simulate", "build a validation-style tree (kus, masks, ground truth) from fully " +
+			"sampled data", runSimulate},
 	}
 }
 

@@ -2,7 +2,10 @@ package hdf5
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Class is the class of an HDF5 datatype. The values are those of the file format.
@@ -81,7 +84,7 @@ func (t Datatype) String() string {
 	case Compound:
 		parts := make([]string, len(t.Members))
 		for i, m := range t.Members {
-			parts[i] = m.Name + " " + m.Type.String()
+			parts[i] = printableName(m.Name) + " " + m.Type.String()
 		}
 		return "compound{" + strings.Join(parts, ", ") + "}"
 	case VarLen:
@@ -90,6 +93,20 @@ func (t Datatype) String() string {
 		}
 	}
 	return fmt.Sprintf("%s[%d]", t.Class, t.Size)
+}
+
+// printableName returns name as it is when it is printable on one line, and quoted with Go
+// escapes otherwise, so that messages about a corrupt file stay one readable line.
+func printableName(name string) string {
+	if !utf8.ValidString(name) {
+		return strconv.Quote(name)
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // Limits for datatypes, far above what real files use.

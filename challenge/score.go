@@ -1,0 +1,430 @@
+package challenge
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/metric"
+)
+
+// ScoreOptions configures ScoreTree.
+type ScoreOptions struct {
+	// Task scores one task only; "" scores every task of the ground truth.
+	Task string
+
+	// Sheet holds the organisers' patient sheet (see ReadSheet); nil groups every task by
+	// centre and vendor folder.
+	Sheet *Sheet
+
+	// Metric selects the reference order and squeezing: the zero value is the validation
+	// scorer's; set Squeeze for the test-phase scorer.
+	Metric metric.Options
+
+	// Read bounds file reading; nil uses the defaults.
+	Read *mat.ReadOptions
+}
+
+// ScoredFile is one ground-truth file and one submission for it, or a missing submission.
+type ScoredFile struct {
+	Task     string   `json:"task"`
+	Modality string   `json:"modality"`
+	Center   string   `json:"center"`
+	Vendor   string   `json:"vendor"`
+	Patient  string   `json:"patient"`
+	File     string   `json:"file"`               // the data set name, e.g. "cine_sax"
+	Scenario string   `json:"scenario,omitempty"` // from the submission's name
+	Groups   []string `json:"groups"`
+
+	GroundTruth string `json:"ground_truth"`
+	Submission  string `json:"submission,omitempty"`
+
+	// Valid is false for a missing submission or one the metric refused (Comment says why);
+	// its scores are then NaN and it counts only in the group sizes.
+	Valid   bool    `json:"valid"`
+	Comment string  `json:"comment,omitempty"`
+	PSNR    float64 `json:"psnr"`
+	SSIM    float64 `json:"ssim"`
+	NMSE    float64 `json:"nmse"`
+}
+
+// TaskScore is the score of one task.
+type TaskScore struct {
+	Task string `json:"task"`
+
+	// Grouping says how files were grouped: "centre+vendor" (TaskR1), "disease" (the other
+	// tasks, from the sheet), or "centre+vendor (no sheet)".
+	Grouping string `json:"grouping"`
+
+	// Expected maps each group to N_g, its number of ground-truth files.
+	Expected map[string]int `json:"expected"`
+
+	Files   []ScoredFile   `json:"files"`
+	Summary metric.Summary `json:"summary"`
+}
+
+// ScoreReport is the result of ScoreTree.
+type ScoreReport struct {
+	GroundTruth string      `json:"ground_truth"`
+	Submission  string      `json:"submission"`
+	Tasks       []TaskScore `json:"tasks"`
+}
+
+// ErrExtraFile reports a submitted file that has no ground truth; the validation scorer
+// rejects the whole submission for it.
+var ErrExtraFile = errors.New("extra file submitted")
+
+// ScoreTree scores a submission tree against a ground-truth tree as the 2025 scorers
+// (Val_Score2025.py, Test_Score2025.py) do.
+//
+// Both roots are found as the scorer finds them: the first folder, top down, that holds a
+// TaskR1, TaskR2, TaskS1 or TaskS2 folder. The ground truth of a task is every
+// <Task>/<Coil>/<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat;
+// its submissions are the <name>_kus_*.mat files of the same place under
+// UnderSample_<Task> (or <Task>, as the test scorer also accepts). Each submission is scored
+// with metric.Evaluate (through EvaluateFile) against its ground truth; a ground-truth file
+// without a submission is recorded as missing. A submission without a ground truth fails the
+// whole scoring with an error wrapping ErrExtraFile, as in the validation scorer.
+//
+// Files are grouped as the scorer groups them: by centre and vendor for TaskR1 (the sheet's
+// Center and Manufacturer when a sheet is given), by every disease of the patient for the
+// other tasks when a sheet is given. N_g counts the ground-truth files of a group (for
+// TaskR1 by folder, for diseases through the patients), and metric.Aggregate applies the
+// missing-file penalty and the mean over groups.
+func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
+	gtRoot, err := findTaskRoot(gt)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: ground truth: %w", err)
+	}
+	subRoot, err := findTaskRoot(submission)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: submission: %w", err)
+	}
+
+	rep := &ScoreReport{GroundTruth: gtRoot, Submission: subRoot}
+	for _, task := range Tasks {
+		if opts.Task != "" && task != opts.Task {
+			continue
+		}
+		ts, err := scoreTask(gtRoot, subRoot, task, opts)
+		if err != nil {
+			return nil, err
+		}
+		if ts != nil {
+			rep.Tasks = append(rep.Tasks, *ts)
+		}
+	}
+	if len(rep.Tasks) == 0 {
+		return nil, fmt.Errorf("challenge: %s: no ground-truth files (<Task>/MultiCoil/"+
+			"<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat)", gtRoot)
+	}
+	return rep, nil
+}
+
+// findTaskRoot returns the first folder, top down, that holds a task folder.
+func findTaskRoot(dir string) (string, error) {
+	var root string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if slices.Contains(Tasks, d.Name()) && p != dir {
+			root = filepath.Dir(p)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if root == "" {
+		return "", fmt.Errorf("%s: no TaskR1, TaskR2, TaskS1 or TaskS2 folder", dir)
+	}
+	return root, nil
+}
+
+// gtKey identifies a ground-truth file by its place: task, coil, modality, set, centre,
+// vendor, patient and data set name.
+type gtKey struct{ task, coil, modality, set, center, vendor, patient, name string }
+
+// scoreTask scores one task; it returns nil when the ground truth has no file of the task.
+func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, error) {
+	gtList, err := walkTask(filepath.Join(gtRoot, task), task, fullSampleFolder+"_"+task,
+		KindFull)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: ground truth: %w", err)
+	}
+	if len(gtList) == 0 {
+		return nil, nil
+	}
+	gts := map[gtKey]TreePath{}
+	for _, t := range gtList {
+		gts[keyOf(t, task)] = t
+	}
+	subs, err := walkTask(filepath.Join(subRoot, task), task, "", KindKSpace)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: submission: %w", err)
+	}
+
+	bySub := map[gtKey][]TreePath{}
+	for _, s := range subs {
+		k := keyOf(s, task)
+		if _, ok := gts[k]; !ok {
+			return nil, fmt.Errorf("challenge: %s: %w: no ground truth %s", s.Path(),
+				ErrExtraFile, filepath.Join(gtRoot, task, s.Coil, s.Modality, s.Set,
+					fullSampleFolder+"_"+task, filepath.Join(s.Sub...), s.File.Base+".mat"))
+		}
+		bySub[k] = append(bySub[k], s)
+	}
+
+	ts := &TaskScore{Task: task}
+	group := grouper(task, opts.Sheet, &ts.Grouping)
+	ts.Expected = expectedCounts(gts, task, opts.Sheet, group)
+
+	keys := slices.SortedFunc(func(yield func(gtKey) bool) {
+		for k := range gts {
+			if !yield(k) {
+				return
+			}
+		}
+	}, compareKeys)
+	var scores []metric.FileScore
+	for _, k := range keys {
+		for _, f := range scoreOne(k, gts[k], bySub[k], opts) {
+			f.Groups = group(k)
+			ts.Files = append(ts.Files, f)
+			scores = append(scores, metric.FileScore{Groups: f.Groups, PSNR: f.PSNR,
+				SSIM: f.SSIM, NMSE: f.NMSE, Valid: f.Valid})
+		}
+	}
+	ts.Summary = metric.Aggregate(scores, ts.Expected)
+	return ts, nil
+}
+
+func compareKeys(a, b gtKey) int {
+	return strings.Compare(strings.Join([]string{a.modality, a.center, a.vendor, a.patient,
+		a.name, a.set, a.coil}, "\x00"), strings.Join([]string{b.modality, b.center,
+		b.vendor, b.patient, b.name, b.set, b.coil}, "\x00"))
+}
+
+func keyOf(t TreePath, task string) gtKey {
+	k := gtKey{task: task, coil: t.Coil, modality: t.Modality, set: t.Set, name: t.File.Base}
+	k.center, k.vendor, k.patient = t.Sub[0], t.Sub[1], t.Sub[2]
+	return k
+}
+
+// walkTask returns the files of one kind below a task folder that sit at
+// <Coil>/<Modality>/<Set>/<folder>/<Center>/<Vendor>/<Patient>/, in walk order. folder ""
+// accepts UnderSample_<Task> and <Task>.
+func walkTask(dir, task, folder string, kind FileKind) ([]TreePath, error) {
+	var out []TreePath
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".mat") ||
+			strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		t, err := ParseTreePath(p)
+		if err != nil || t.File.Kind != kind || len(t.Sub) != 3 {
+			return nil
+		}
+		ok := t.Folder == folder
+		if folder == "" {
+			ok = t.Folder == underSamplePrefix+task || t.Folder == task
+		}
+		if ok {
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scoreOne scores the submissions of one ground-truth file, or records it as missing.
+func scoreOne(k gtKey, gt TreePath, subs []TreePath, opts ScoreOptions) []ScoredFile {
+	base := ScoredFile{Task: k.task, Modality: k.modality, Center: k.center, Vendor: k.vendor,
+		Patient: k.patient, File: k.name, GroundTruth: gt.Path()}
+	nan := math.NaN()
+	if len(subs) == 0 {
+		base.Comment = "missing"
+		base.PSNR, base.SSIM, base.NMSE = nan, nan, nan
+		return []ScoredFile{base}
+	}
+
+	slices.SortFunc(subs, func(a, b TreePath) int { return strings.Compare(a.Path(), b.Path()) })
+	var out []ScoredFile
+	for _, s := range subs {
+		f := base
+		f.Submission = s.Path()
+		f.Scenario = s.File.Scenario.String()
+		r, err := EvaluateFile(f.GroundTruth, f.Submission, EvalOptions{Metric: opts.Metric,
+			Read: opts.Read})
+		switch {
+		case err == nil:
+			f.Valid = true
+			f.PSNR, f.SSIM, f.NMSE = r.PSNR, r.SSIM, r.NMSE
+		case errors.Is(err, metric.ErrShapeMismatch):
+			f.Comment = "Shape mismatch"
+		default:
+			f.Comment = err.Error()
+		}
+		if !f.Valid {
+			f.PSNR, f.SSIM, f.NMSE = nan, nan, nan
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// grouper returns the function that names the groups of a file, and sets the grouping's
+// description.
+func grouper(task string, sheet *Sheet, how *string) func(gtKey) []string {
+	folderKey := func(k gtKey) []string { return []string{k.center + "_" + k.vendor} }
+	switch {
+	case task == "TaskR1" && sheet == nil:
+		*how = "centre+vendor"
+		return folderKey
+	case task == "TaskR1":
+		*how = "centre+vendor"
+		return func(k gtKey) []string {
+			row, ok := sheet.lookup(task, k)
+			if !ok {
+				return []string{"Unknown_Unknown"}
+			}
+			return []string{row.Center + "_" + row.Manufacturer}
+		}
+	case sheet == nil:
+		*how = "centre+vendor (no sheet)"
+		return folderKey
+	}
+	*how = "disease"
+	return func(k gtKey) []string {
+		row, _ := sheet.lookup(task, k)
+		return row.Diseases
+	}
+}
+
+// expectedCounts returns N_g for every group: TaskR1 and the sheetless grouping count the
+// ground-truth files per centre and vendor folder, diseases count each patient's files
+// toward each of the patient's diseases.
+func expectedCounts(gts map[gtKey]TreePath, task string, sheet *Sheet,
+	group func(gtKey) []string) map[string]int {
+	n := map[string]int{}
+	for k := range gts {
+		if task == "TaskR1" || sheet == nil {
+			n[k.center+"_"+k.vendor]++
+			continue
+		}
+		for _, g := range group(k) {
+			n[g]++
+		}
+	}
+	return n
+}
+
+// SheetRow is one patient of the organisers' sheet.
+type SheetRow struct {
+	Task, Center, Manufacturer, Patient string
+	Diseases                            []string
+}
+
+// Sheet is the organisers' patient sheet: centre, manufacturer (the vendor folder name) and
+// diseases per anonymised patient.
+type Sheet struct {
+	Rows []SheetRow
+}
+
+func (s *Sheet) lookup(task string, k gtKey) (SheetRow, bool) {
+	for _, r := range s.Rows {
+		if (r.Task == "" || r.Task == task) && r.Center == k.center &&
+			r.Manufacturer == k.vendor && r.Patient == k.patient {
+			return r, true
+		}
+	}
+	return SheetRow{}, false
+}
+
+// ReadSheet reads the patient sheet as CSV with a header row naming the columns Center,
+// Manufacturer, AnonPatientID, optionally Disease1 to Disease4, and optionally Task (the
+// sheet name of the organisers' workbook: TaskR1, TaskR2, ...), in any order. Disease names
+// are cleaned as the scorer cleans them: spaces trimmed, commas removed, inner spaces
+// turned into underscores; empty ones are dropped.
+//
+// TODO: the organisers ship the sheet as an Excel workbook with one sheet per task; export
+// each sheet to CSV (adding a Task column) until .xlsx is read directly.
+func ReadSheet(r io.Reader, name string) (*Sheet, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("challenge: sheet %s: %w", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, c := range []string{"Center", "Manufacturer", "AnonPatientID"} {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("challenge: sheet %s: no column %s in the header", name, c)
+		}
+	}
+
+	get := func(rec []string, c string) string {
+		i, ok := col[c]
+		if !ok || i >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[i])
+	}
+	s := &Sheet{}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("challenge: sheet %s: %w", name, err)
+		}
+		row := SheetRow{Task: get(rec, "Task"), Center: get(rec, "Center"),
+			Manufacturer: get(rec, "Manufacturer"), Patient: get(rec, "AnonPatientID")}
+		if row.Center == "" || row.Manufacturer == "" || row.Patient == "" {
+			return nil, fmt.Errorf("challenge: sheet %s: line %d: empty Center, Manufacturer "+
+				"or AnonPatientID", name, line)
+		}
+		for i := 1; i <= 4; i++ {
+			d := get(rec, fmt.Sprintf("Disease%d", i))
+			d = strings.ReplaceAll(strings.ReplaceAll(d, ",", ""), " ", "_")
+			if d != "" {
+				row.Diseases = append(row.Diseases, d)
+			}
+		}
+		s.Rows = append(s.Rows, row)
+	}
+	return s, nil
+}
+
+// ReadSheetFile reads a patient sheet from a CSV file (see ReadSheet).
+func ReadSheetFile(path string) (*Sheet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: sheet: %w", err)
+	}
+	defer f.Close()
+	return ReadSheet(f, path)
+}
