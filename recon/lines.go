@@ -305,8 +305,9 @@ func (lp *lineProblem) solve(b, x []complex64, iters int, tol float64, threads i
 				active[col] = false
 			}
 		}
+		iter := st.iteration + 1
 		st = lp.stats(rr, bb)
-		st.iteration++
+		st.iteration = iter
 		if progress != nil {
 			progress(st)
 		}

@@ -108,12 +108,12 @@ func TestSENSEColumnsVsJoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := SENSEOptions{Lambda: 0.01, Iterations: 500, Tolerance: 1e-6}
+		opts := SENSEOptions{Lambda: 0.01, Iterations: 500, Tolerance: 1e-6, Columns: true}
 		cols, err := SENSE(k, m, maps, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts.Joint = true
+		opts.Columns = false
 		joint, err := SENSE(k, m, maps, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +130,7 @@ func TestSENSEColumnsVsJoint(t *testing.T) {
 		}
 
 		x0, x1 := c.nx/3, c.nx/3+c.nx/3
-		opts.Joint = false
+		opts.Columns = true
 		opts.Subset = Subset{X0: x0, X1: x1, Keep: func(_, it int) bool { return it == 1 }}
 		part, err := SENSE(k, m, maps, opts)
 		if err != nil {

@@ -255,15 +255,20 @@ type SENSEOptions struct {
 	// it runs on the solving goroutines and should return quickly.
 	Progress func(Progress)
 
-	// Subset, when not its zero value, restricts the solve to the slices, frames and columns
-	// an output needs; the rest of the result is zero (or Init).
+	// Subset, when not its zero value, restricts the solve to the slices and frames an output
+	// needs, and with Columns also to its image columns; the rest of the result is zero (or
+	// Init).
 	Subset Subset
 
-	// Joint solves each slice/frame as one 2-D problem even for a line mask, the iteration
-	// BART's pics runs. Without it, a line mask (see LineWeights) is solved column by
-	// column, which is faster and converges at least as fast per column but gives different
-	// iterates before convergence.
-	Joint bool
+	// Columns solves a line mask (see LineWeights) column by column: for such a mask every
+	// image column x is an independent ny-point problem, so each gets its own conjugate
+	// gradients, and only the columns Subset names are solved. It converges to the same
+	// solution as the joint 2-D iteration that BART's pics runs (the default), in fewer
+	// operator applications, but its iterates differ before convergence: a column of ny
+	// unknowns converges within ny iterations, so with Lambda 0 the early stopping that
+	// regularises the joint iteration is lost and noise is amplified more. Use it with a
+	// Tikhonov Lambda. Masks that are not line masks ignore it.
+	Columns bool
 }
 
 // Subset names the part of an image series that a reconstruction must produce. The zero
@@ -376,7 +381,7 @@ func SENSE(y *KSpace, m *Mask, maps *CoilMaps, opts SENSEOptions) (*ComplexImage
 	}
 
 	var lines [][]float32
-	if !opts.Joint {
+	if opts.Columns {
 		lines = LineWeights(m)
 	}
 	workers := min(threadCount(opts.Threads), max(len(jobs), 1))

@@ -335,7 +335,7 @@ func TestSENSEvsBARTPics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := SENSE(k, m, maps, SENSEOptions{Lambda: 0.01, Iterations: 30, Joint: true})
+	got, err := SENSE(k, m, maps, SENSEOptions{Lambda: 0.01, Iterations: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
