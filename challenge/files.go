@@ -3,6 +3,7 @@ package challenge
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/cmrecon/cmrecon/mat"
@@ -156,7 +157,8 @@ func ReadKSpace(path string, layout Layout, opt *mat.ReadOptions) (*recon.KSpace
 
 // ReadMask reads a sampling mask: the first numeric variable of a file, real-valued, with
 // MATLAB dims (nx, ny) or (nx, ny, nt), as the challenge ships masks. Values are kept as they
-// are; CheckMask tests for the challenge's 0/1 masks.
+// are (CheckMask tests for the challenge's 0/1 masks), but a weight that is negative, NaN or
+// infinite, and a mask that samples nothing, are errors that name the file.
 func ReadMask(path string, opt *mat.ReadOptions) (*recon.Mask, error) {
 	f, err := mat.Open(path)
 	if err != nil {
@@ -165,6 +167,10 @@ func ReadMask(path string, opt *mat.ReadOptions) (*recon.Mask, error) {
 	defer f.Close()
 
 	data, dims, err := f.ReadFloat32("", opt)
+	if errors.Is(err, mat.ErrComplex) {
+		return nil, fmt.Errorf("%s: a mask holds real sampling weights, this file's are complex "+
+			"(is it a k-space file?)", path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +186,28 @@ func ReadMask(path string, opt *mat.ReadOptions) (*recon.Mask, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s: mask is empty (%s)", path, dimsString(dims))
 	}
+	if err := checkWeights(m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return m, nil
+}
+
+// checkWeights reports a mask weight that is negative, NaN or infinite, and a mask that
+// samples nothing at all.
+func checkWeights(m *recon.Mask) error {
+	sampled := false
+	for i, v := range m.Data {
+		if !(v >= 0) || math.IsInf(float64(v), 0) {
+			x, y, t := i%m.NX, i/m.NX%m.NY, i/(m.NX*m.NY)
+			return fmt.Errorf("mask value %v at (x=%d, y=%d, t=%d) is not a finite "+
+				"non-negative weight", v, x, y, t)
+		}
+		sampled = sampled || v != 0
+	}
+	if !sampled {
+		return errors.New("mask samples nothing: every value is 0")
+	}
+	return nil
 }
 
 // MatchMask checks that a mask fits k-space: the same nx and ny, and one frame or as many
@@ -192,6 +219,11 @@ func MatchMask(maskPath string, m *recon.Mask, d recon.Dims) error {
 	}
 	return nil
 }
+
+// MaxMaskValues is the largest number of values (nx*ny*nt) of a mask that WriteMask can
+// store: a MAT v5 element holds at most 4 GiB, and the values are written as float64. The
+// challenge's masks hold well under a million.
+const MaxMaskValues = (1<<32 - 1024) / 8
 
 // WriteMask writes a mask as the challenge's mask files hold it: the variable "mask", class
 // double, MATLAB dims (nx, ny, nt), or (nx, ny) for one frame. The file is MATLAB v5; scipy,

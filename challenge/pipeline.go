@@ -74,8 +74,12 @@ type FileReport struct {
 
 // ReconstructFile reads k-space from in, undersamples it with its mask, reconstructs it and
 // writes the result to out as the challenge's submission file (MATLAB v5, variable
-// img4ranking, single precision). out appears complete or not at all.
+// img4ranking, single precision). out appears complete or not at all, and may not be the
+// input or the mask file.
 func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
+	if err := checkDistinct(out, in, opts.Mask); err != nil {
+		return nil, err
+	}
 	k, err := ReadKSpace(in, opts.Layout, opts.Read)
 	if err != nil {
 		return nil, err
@@ -108,6 +112,25 @@ func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
 	return rep, nil
 }
 
+// checkDistinct refuses an output path that names one of the input files, directly or
+// through another path to the same file, so that writing the output cannot replace an input.
+func checkDistinct(out string, inputs ...string) error {
+	ost, oerr := os.Stat(out)
+	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
+		same := filepath.Clean(out) == filepath.Clean(in)
+		if ist, err := os.Stat(in); err == nil && oerr == nil && os.SameFile(ost, ist) {
+			same = true
+		}
+		if same {
+			return fmt.Errorf("%s: output is the input file %s; write it elsewhere", out, in)
+		}
+	}
+	return nil
+}
+
 // resolveMask finds the mask of a reconstruction and checks it against the k-space.
 func resolveMask(in string, k *recon.KSpace, opts FileOptions) (*recon.Mask, *FileReport,
 	error) {
@@ -124,6 +147,10 @@ func resolveMask(in string, k *recon.KSpace, opts FileOptions) (*recon.Mask, *Fi
 	var m *recon.Mask
 	if rep.Mask == "" {
 		m = MaskFromSamples(k)
+		if err := checkWeights(m); err != nil {
+			return nil, nil, fmt.Errorf("%s: no mask given and the k-space has no non-zero "+
+				"sample to derive one from", in)
+		}
 	} else {
 		var err error
 		if m, err = ReadMask(rep.Mask, opts.Read); err != nil {

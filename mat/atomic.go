@@ -6,6 +6,17 @@ import (
 	"path/filepath"
 )
 
+// checkTarget refuses an output path that exists and is not a regular file (a folder, a
+// device such as /dev/null, a pipe): renaming a new file over it would replace it.
+func checkTarget(path string) error {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().IsRegular() {
+		return nil
+	}
+	return fmt.Errorf("mat: %s: output exists and is not a regular file (%s)", path,
+		st.Mode().Type())
+}
+
 // createTemp creates a temporary file in the folder of path, so that a rename can put it in
 // place atomically.
 func createTemp(path string) (*os.File, error) {
@@ -46,6 +57,9 @@ func finishTemp(f *os.File, path string, werr error) (string, error) {
 // renames it to path only when everything succeeded, so path never holds a partial file.
 // Errors from write must not name the file: writeAtomic adds the name.
 func writeAtomic(path string, write func(f *os.File) error) error {
+	if err := checkTarget(path); err != nil {
+		return err
+	}
 	f, err := createTemp(path)
 	if err != nil {
 		return err

@@ -387,7 +387,7 @@ func (f *File) read(name string, kind outKind, opt *ReadOptions) (any, []int, er
 	}
 	if v.Complex && !kind.complex() {
 		return nil, nil, fileError(f.path, ErrComplex,
-			"variable %q is complex; read it with ReadComplex64", v.Name)
+			"variable %q is complex, not real", v.Name)
 	}
 
 	maxBytes := opt.maxBytes()
@@ -434,7 +434,7 @@ func (f *File) lookup(name string) (int, error) {
 func allocOut(path, name string, kind outKind, n, maxBytes int64) (any, error) {
 	if n < 0 || n > math.MaxInt64/kind.size() || n*kind.size() > maxBytes {
 		return nil, fileError(path, ErrTooLarge,
-			"variable %q needs %s, more than the limit of %s (ReadOptions.MaxBytes)",
+			"variable %q needs %s, more than the memory limit of %s",
 			name, byteCount(n, kind.size()), byteCount(maxBytes, 1))
 	}
 	if n > int64(math.MaxInt) {

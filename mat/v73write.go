@@ -38,6 +38,9 @@ func WriteV73(path string, arrays ...Array) error {
 		return err
 	}
 
+	if err := checkTarget(path); err != nil {
+		return err
+	}
 	tmp, err := createTemp(path + ".h5")
 	if err != nil {
 		return err

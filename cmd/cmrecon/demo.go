@@ -16,6 +16,10 @@ func runDemo(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	if *threads < 1 {
+		fmt.Fprintf(e.stderr, "cmrecon demo: --threads %d: want a positive count\n", *threads)
+		return errUsage
+	}
 
 	po := phantom.DefaultOptions()
 	e.log.Info("demo: cine phantom, challenge masks, zero-filled and SENSE reconstructions",

@@ -201,11 +201,34 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	badMask := func(name string, v func(i int) float64) string {
+		p := filepath.Join(dir, name)
+		data := make([]float64, k.NX*k.NY)
+		for i := range data {
+			data[i] = v(i)
+		}
+		if err := mat.WriteV5(p, true, mat.Array{Name: "mask", Dims: []int{k.NX, k.NY},
+			Data: data}); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	nanMask := badMask("mask_nan.mat", func(i int) float64 {
+		if i == 77 {
+			return math.NaN()
+		}
+		return 1
+	})
+	zeroMask := badMask("mask_zero.mat", func(int) float64 { return 0 })
+
 	cases := []struct {
 		name, in, blame string
 		extra           []string
 	}{
 		{"truncated", truncated, truncated, nil},
+		{"NaN mask", full, nanMask, []string{"--mask", nanMask}},
+		{"empty mask", full, zeroMask, []string{"--mask", zeroMask, "--method", "zf"}},
+		{"k-space as mask", full, full, []string{"--mask", full}},
 		{"not MATLAB", notMAT, notMAT, nil},
 		{"missing", filepath.Join(dir, "absent.mat"), "absent.mat", nil},
 		{"NaN", nanFile, nanFile, []string{"--method", "zf"}},
@@ -414,4 +437,60 @@ func realDataDir(t *testing.T) string {
 		t.Skip("real sample data folder not present; set " + realdata.EnvVar)
 	}
 	return d
+}
+
+// TestOutputReplacesNothing checks that recon refuses an output path that would replace its
+// input (the same path, or another name for the same file) or a file that is not a regular
+// one, and leaves them as they were.
+func TestOutputReplacesNothing(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := smallCine(t, dir, "cine_sax.mat")
+	before, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.mat")
+	if err := os.Symlink(in, link); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "folder.mat")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	roundabout := dir + "/../" + filepath.Base(dir) + "/cine_sax.mat"
+	for _, out := range []string{in, link, roundabout, sub} {
+		code, _, errOut := cli(t, "recon", "--method", "zf", in, out)
+		if code != 1 || !strings.Contains(lastLine(errOut), out) {
+			t.Errorf("recon %s %s: exit %d, stderr %q; want 1 naming the output", in, out,
+				code, lastLine(errOut))
+		}
+	}
+
+	after, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("the input file changed")
+	}
+	if st, err := os.Stat(sub); err != nil || !st.IsDir() {
+		t.Errorf("the folder given as output was replaced")
+	}
+}
+
+// TestThreadsFlag checks that a count of goroutines below 1 is a usage error.
+func TestThreadsFlag(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := smallCine(t, dir, "cine_sax.mat")
+	for _, args := range [][]string{
+		{"recon", "--threads", "-1", in, filepath.Join(dir, "o.mat")},
+		{"recon", "--threads", "0", in, filepath.Join(dir, "o.mat")},
+		{"demo", "--threads", "-3"},
+	} {
+		code, _, errOut := cli(t, args...)
+		if code != 2 || !strings.Contains(errOut, "--threads") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming --threads", args, code, errOut)
+		}
+	}
 }

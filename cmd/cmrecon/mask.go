@@ -32,6 +32,11 @@ func runMask(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "cmrecon mask: --pattern: %v\n", err)
 		return errUsage
 	}
+	if n := int64(nx) * int64(ny) * int64(nt); n > challenge.MaxMaskValues {
+		fmt.Fprintf(e.stderr, "cmrecon mask: --size %s: %d values, more than a mask file "+
+			"holds (%d)\n", *size, n, challenge.MaxMaskValues)
+		return errUsage
+	}
 
 	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: p, NX: nx, NY: ny, NT: nt,
 		R: *accel, NCalib: *acs, Seed: *seed})

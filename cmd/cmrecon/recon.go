@@ -57,7 +57,8 @@ func runRecon(e *env, args []string) error {
 		return errUsage
 	}
 	if *threads < 1 {
-		*threads = runtime.NumCPU()
+		fmt.Fprintf(e.stderr, "cmrecon recon: --threads %d: want a positive count\n", *threads)
+		return errUsage
 	}
 
 	start := time.Now()
