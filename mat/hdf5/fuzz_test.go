@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzHDF5 opens arbitrary bytes as an HDF5 file and reads everything reachable from the root
@@ -28,6 +30,7 @@ func FuzzHDF5(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer watchdog(hangLimit)()
 		for _, verify := range []bool{true, false} {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
@@ -43,6 +46,22 @@ func FuzzHDF5(f *testing.F) {
 			}
 		}
 	})
+}
+
+// hangLimit is how long one fuzz input may take. Reading any input of a few kilobytes takes
+// milliseconds; a minute means a loop that does not end.
+const hangLimit = time.Minute
+
+// watchdog crashes the process with every goroutine's stack if the returned stop function is
+// not called within limit. Go's fuzzing engine has no time limit per input, so without it a
+// hang stalls the fuzzer silently; a crash makes it record the input as a failure.
+func watchdog(limit time.Duration) (stop func()) {
+	t := time.AfterFunc(limit, func() {
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		panic(fmt.Sprintf("fuzz input not done after %v:\n%s", limit, buf[:n]))
+	})
+	return func() { t.Stop() }
 }
 
 // allocBound is the most that exercise may allocate for a file of n bytes: the datasets it
