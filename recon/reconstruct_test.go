@@ -185,6 +185,9 @@ func TestReconstructErrors(t *testing.T) {
 	_, err = SENSE(k, m, &CoilMaps{NX: 16, NY: 12, NC: 3, NZ: 2}, SENSEOptions{})
 	expect("maps", err, "16x12x3x2")
 	maps := &CoilMaps{NX: 16, NY: 12, NC: 2, NZ: 2, Data: make([]complex64, 16*12*4)}
+	for i := range maps.Data {
+		maps.Data[i] = 0.5
+	}
 	_, err = SENSE(k, m, maps, SENSEOptions{Init: &ComplexImage{NX: 16, NY: 12, NZ: 2, NT: 1}})
 	expect("init", err, "initial image")
 }

@@ -502,6 +502,23 @@ func checkMaps(s *CoilMaps, d Dims) error {
 		return fmt.Errorf("recon: coil maps %dx%dx%dx%d have %d values", s.NX, s.NY, s.NC,
 			s.NZ, len(s.Data))
 	}
+
+	for iz := range s.NZ {
+		var energy float64
+		for i, v := range s.Slice(iz) {
+			re, im := float64(real(v)), float64(imag(v))
+			if math.IsNaN(re+im) || math.IsInf(re, 0) || math.IsInf(im, 0) {
+				n := s.NX * s.NY
+				return fmt.Errorf("recon: coil map value %v at (ix=%d, iy=%d, ic=%d, iz=%d) "+
+					"is NaN or infinite", v, i%n%s.NX, i%n/s.NX, i/n, iz)
+			}
+			energy += re*re + im*im
+		}
+		if energy == 0 {
+			return fmt.Errorf("recon: the coil maps of slice %d are zero everywhere: "+
+				"nothing to reconstruct with", iz)
+		}
+	}
 	return nil
 }
 
