@@ -35,7 +35,8 @@ type RunOptions struct {
 	// Recon configures each reconstruction; its Threads field is replaced (see Threads).
 	Recon recon.Options
 
-	// Threads bounds the goroutines of the whole run (values below 1: one per CPU). Each of
+	// Threads bounds the goroutines of the whole run (values below 1: GOMAXPROCS, which is
+	// the CPUs the process may use, within a container's CPU limit too). Each of
 	// the Jobs files reconstructed at once gets Threads/Jobs of them, at least one.
 	Threads int
 
@@ -44,7 +45,7 @@ type RunOptions struct {
 
 	// MaxMemory bounds the estimated memory of the files being reconstructed at once, in
 	// bytes (see RunFile.EstimatedBytes); a file whose estimate alone exceeds it runs alone.
-	// It also bounds the size of any array read. 0 means mat.DefaultMaxBytes().
+	// It also bounds the size of any array read. 0 means DefaultMemoryBudget().
 	MaxMemory int64
 
 	// Shard selects the part of the files this run does; the zero Shard does them all.
@@ -271,7 +272,7 @@ func newRunReport(opts RunOptions, treeFiles int) *RunReport {
 	}
 	maxMem := opts.MaxMemory
 	if maxMem <= 0 {
-		maxMem = mat.DefaultMaxBytes()
+		maxMem = DefaultMemoryBudget()
 	}
 	return &RunReport{
 		Input: opts.Input, Output: opts.Output, Task: opts.Task, Method: method, Mode: mode,
@@ -284,7 +285,7 @@ func newRunReport(opts RunOptions, treeFiles int) *RunReport {
 func runThreads(opts RunOptions) (threads, jobs int) {
 	threads = opts.Threads
 	if threads < 1 {
-		threads = runtime.NumCPU()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	jobs = opts.Jobs
 	if jobs < 1 {
@@ -422,6 +423,9 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 	ro := opts.Recon
 	ro.Threads = threads
 	maxBytes := opts.MaxMemory
+	if maxBytes <= 0 {
+		maxBytes = DefaultMemoryBudget()
+	}
 	fo := FileOptions{
 		Mask:   f.Mask,
 		Layout: opts.Layout,
