@@ -222,6 +222,42 @@ func TestShard(t *testing.T) {
 		}
 	}
 
+	// Slurm job arrays, when JOB_COMPLETION_INDEX is not set: the index counts from the
+	// array's first task, in its steps.
+	slurm := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	for _, c := range []struct {
+		in   string
+		env  func(string) string
+		want Shard
+		bad  string
+	}{
+		{"4", slurm(SlurmTaskIDEnv, "2"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "3", SlurmTaskMinEnv, "1"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "16", SlurmTaskMinEnv, "10", SlurmTaskStepEnv, "2"),
+			Shard{3, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "3", ShardIndexEnv, "1"), Shard{1, 4}, ""},
+		{"2/4", slurm(SlurmTaskIDEnv, "3"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "4"), Shard{}, "from 0 to 3"},
+		{"4", slurm(SlurmTaskIDEnv, "0", SlurmTaskMinEnv, "1"), Shard{}, "from 0 to 3"},
+		{"4", slurm(SlurmTaskIDEnv, "3", SlurmTaskStepEnv, "2"), Shard{}, "not on the array"},
+		{"4", slurm(SlurmTaskIDEnv, "x"), Shard{}, "not an integer"},
+		{"4", slurm(), Shard{}, "neither $JOB_COMPLETION_INDEX nor $SLURM_ARRAY_TASK_ID"},
+	} {
+		got, err := ParseShard(c.in, c.env)
+		if c.bad == "" && (err != nil || got != c.want) {
+			t.Errorf("ParseShard(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+		if c.bad != "" && (err == nil || !strings.Contains(err.Error(), c.bad)) {
+			t.Errorf("ParseShard(%q) = %v, %v; want an error with %q", c.in, got, err, c.bad)
+		}
+	}
+
 	files := make([]TreeFile, 7)
 	seen := make([]int, len(files))
 	for k := range 3 {
