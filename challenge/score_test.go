@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -242,7 +243,7 @@ func TestScoreTaskR1Groups(t *testing.T) {
 	}
 	wantN := map[string]int{"Center001_UIH_30T_umr780": 3, "Center002_Siemens_30T_CIMA.X": 2,
 		"Center005_Siemens_30T_Vida": 1}
-	if !mapsEqual(ts.Expected, wantN) {
+	if !maps.Equal(ts.Expected, wantN) {
 		t.Errorf("expected counts %v, want %v", ts.Expected, wantN)
 	}
 
@@ -743,16 +744,4 @@ func checkFinal(t *testing.T, s metric.Summary, psnr, ssim, nmse float64) {
 		tolAgg) {
 		t.Errorf("final %v %v %v, want %v %v %v", s.PSNR, s.SSIM, s.NMSE, psnr, ssim, nmse)
 	}
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
+	"maps"
 	"math"
 	"math/cmplx"
 	"os"
@@ -250,7 +251,7 @@ func TestSimulateFailureLeavesNoOutput(t *testing.T) {
 	if got := treeDigest(t, out); len(got) != 1 || got["notes.txt"] == "" {
 		t.Errorf("output after a failure holds %v, want only notes.txt", got)
 	}
-	if after := treeDigest(t, train); !mapsEqualString(before, after) {
+	if after := treeDigest(t, train); !maps.Equal(before, after) {
 		t.Error("the input tree changed")
 	}
 }
@@ -308,16 +309,4 @@ func treeDigest(t *testing.T, root string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func mapsEqualString(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }

@@ -116,7 +116,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "cmrecon reconstructs CMRxRecon cardiac MRI k-space on the CPU.")
 	fmt.Fprintln(w, "\nUsage: cmrecon COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"cmrecon COMMAND -h\" for the flags of a command.")
 	fmt.Fprintln(w, "Set CMRECON_LOG=debug|info|warn|error to change how much is logged.")
