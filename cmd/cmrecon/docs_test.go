@@ -130,7 +130,7 @@ func TestKubernetesManifest(t *testing.T) {
 	podCommand := func(doc string) (string, []string, []string) {
 		var command, args []string
 		for key, dst := range map[string]*[]string{"command": &command, "args": &args} {
-			m := regexp.MustCompile(`(?m)^\s+` + key + `: (\[.*\])$`).FindAllStringSubmatch(
+			m := regexp.MustCompile(`(?m)^\s+`+key+`: (\[.*\])$`).FindAllStringSubmatch(
 				doc, -1)
 			if len(m) == 0 {
 				t.Fatalf("no %s in\n%s", key, doc)
