@@ -125,6 +125,40 @@ func TestRunTree(t *testing.T) {
 	}
 }
 
+// TestRunInterrupted cancels a run when its first file is done: no other file may start
+// (the next one was already waiting for a worker), the rest are recorded as not run, and a
+// second run does them.
+func TestRunInterrupted(t *testing.T) {
+	tree, _ := simulatedTree(t, 2)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	started := 0
+	opts := RunOptions{Input: tree, Output: out, Threads: 1, Jobs: 1,
+		Recon: recon.Options{Method: recon.MethodZeroFilled}}
+	opts.Progress = func(ev RunEvent) {
+		if !ev.Finished {
+			started++
+		} else if ev.Done == 1 {
+			cancel()
+		}
+	}
+	rep, err := Run(ctx, opts)
+	if !errors.Is(err, context.Canceled) || rep == nil || !rep.Interrupted {
+		t.Fatalf("error %v, report %+v; want an interrupted run", err, rep)
+	}
+	if started != 1 || rep.Done != 1 || rep.NotRun != 3 {
+		t.Errorf("%d started, %d done, %d not run; want 1, 1 and 3", started, rep.Done,
+			rep.NotRun)
+	}
+
+	opts.Progress = nil
+	rep, err = Run(context.Background(), opts)
+	if err != nil || rep.Skipped != 1 || rep.Done != 3 {
+		t.Errorf("second run: %v, %d skipped, %d done", err, rep.Skipped, rep.Done)
+	}
+}
+
 func TestRunLock(t *testing.T) {
 	tree, _ := simulatedTree(t, 1)
 	out := t.TempDir()
