@@ -78,7 +78,9 @@ type RunFile struct {
 	KSpaceDims []int      `json:"kspace_dims,omitempty"`
 	OutputDims []int      `json:"output_dims,omitempty"`
 
-	// Seconds is the wall time of reading, reconstructing and writing the file.
+	// Seconds is the wall time of reading, reconstructing and writing the file. For a
+	// skipped file, this and the memory figures are those of the earlier run that made the
+	// output, when its report was there to tell; otherwise they are 0.
 	Seconds float64 `json:"seconds"`
 
 	// EstimatedBytes is the memory the run reserved for the file (see EstimateMemory).
@@ -214,7 +216,7 @@ func Run(ctx context.Context, opts RunOptions) (*RunReport, error) {
 	}
 	defer lock.release()
 
-	todo := rep.plan(opts, opts.Shard.Select(files))
+	todo := rep.plan(opts, opts.Shard.Select(files), previousRun(opts.Output, opts.Shard))
 	s := newScheduler(opts, rep)
 	s.run(ctx, todo)
 
@@ -301,8 +303,24 @@ type job struct {
 	est  int64
 }
 
-// plan records every file of the shard and returns those still to do.
-func (r *RunReport) plan(opts RunOptions, files []TreeFile) []job {
+// previousRun returns the files of the report a previous run of the shard left in the
+// output folder, by output path; nil when there is none.
+func previousRun(out string, s Shard) map[string]RunFile {
+	rep, err := ReadRunReport(filepath.Join(out, ReportName(s)+".json"))
+	if err != nil {
+		return nil
+	}
+	m := map[string]RunFile{}
+	for _, f := range rep.Files {
+		m[f.Output] = f
+	}
+	return m
+}
+
+// plan records every file of the shard and returns those still to do. A file skipped
+// because its output is complete keeps the figures (time, memory, mask) of the previous
+// run that made it, when that run's report has them.
+func (r *RunReport) plan(opts RunOptions, files []TreeFile, prev map[string]RunFile) []job {
 	var todo []job
 	for _, f := range files {
 		rf := RunFile{Input: f.KSpace, Output: filepath.Join(opts.Output, f.Rel), Mask: f.Mask,
@@ -319,6 +337,11 @@ func (r *RunReport) plan(opts RunOptions, files []TreeFile) []job {
 		}
 
 		if CheckOutput(rf.Output, rf.OutputDims) == nil {
+			if p, ok := prev[rf.Output]; ok && (p.Status == StatusDone ||
+				p.Status == StatusSkipped) {
+				rf.Mask, rf.MaskSource, rf.Seconds = p.Mask, p.MaskSource, p.Seconds
+				rf.EstimatedBytes, rf.PeakHeapBytes = p.EstimatedBytes, p.PeakHeapBytes
+			}
 			rf.Status = StatusSkipped
 			r.Files = append(r.Files, rf)
 			continue

@@ -107,6 +107,7 @@ func TestRunTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Progress = nil
+	first := rep
 	rep, err = Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +115,15 @@ func TestRunTree(t *testing.T) {
 	if rep.Done != 1 || rep.Skipped != 3 || rep.Files[1].Status != StatusDone {
 		t.Errorf("resume: %d done, %d skipped, damaged file %s", rep.Done, rep.Skipped,
 			rep.Files[1].Status)
+	}
+	// The skipped files keep the figures of the run that made them.
+	for i, f := range rep.Files {
+		if i != 1 && (f.Seconds != first.Files[i].Seconds || f.PeakHeapBytes !=
+			first.Files[i].PeakHeapBytes || f.Seconds == 0 || f.MaskSource != MaskGiven) {
+			t.Errorf("skipped %s: %.3f s, heap %d, mask %s; first run %.3f s, heap %d",
+				f.Output, f.Seconds, f.PeakHeapBytes, f.MaskSource, first.Files[i].Seconds,
+				first.Files[i].PeakHeapBytes)
+		}
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale temporary file not removed: %v", err)
