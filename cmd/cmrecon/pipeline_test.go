@@ -357,3 +357,21 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRunCS runs compressed sensing over a small tree: every file is reconstructed and
+// scores as valid. (Its quality is the recon package's to test.)
+func TestRunCS(t *testing.T) {
+	sim := simulateTree(t, 1)
+	out := filepath.Join(t.TempDir(), "cs")
+	rep := cliRun(t, sim, out, "--method", "cs")
+	if rep.Done != 2 || rep.Method != "cs" {
+		t.Fatalf("cs run: %d done, method %q", rep.Done, rep.Method)
+	}
+	if s := scoreTree(t, "--gt", sim, "--submission", out).Tasks[0].Summary; s.ValidFiles != 2 {
+		t.Errorf("cs run: %d valid files scored", s.ValidFiles)
+	}
+	if code, _, errOut := cli(t, "run", "--input", sim, "--output", out, "--method",
+		"magic"); code != 2 || !strings.Contains(errOut, "want zf, sense or cs") {
+		t.Errorf("bad method: exit %d, %q", code, errOut)
+	}
+}

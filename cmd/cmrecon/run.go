@@ -30,7 +30,7 @@ func envDefault(name, def string) string {
 
 func runRun(e *env, args []string) error {
 	return runTree(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
-		"[--method zf|sense] [--output-mode ranking|full] [--threads N] [--jobs N] "+
+		"[--method zf|sense|cs] [--output-mode ranking|full] [--threads N] [--jobs N] "+
 		"[--max-memory B] [--shard k/n] [--verify] [--progress auto|bar|log]", args,
 		treeDefaults{mode: "ranking"})
 }
@@ -65,7 +65,8 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 	task := fs.String("task", envDefault("CMRECON_TASK", ""), "only this task "+
 		"($CMRECON_TASK; default: every task found)")
 	method := fs.String("method", envDefault("CMRECON_METHOD", "sense"), "reconstruction: zf "+
-		"or sense ($CMRECON_METHOD)")
+		"(zero-filled), sense (CG-SENSE) or cs (compressed sensing, default regularisers) "+
+		"($CMRECON_METHOD)")
 	mode := fs.String("output-mode", envDefault("CMRECON_OUTPUT_MODE", def.mode), "ranking "+
 		"(img4ranking selection and crop) or full (all slices and frames, uncropped) "+
 		"($CMRECON_OUTPUT_MODE)")
@@ -165,8 +166,8 @@ func runOptions(e *env, name, input, output, task, method, mode, threads, jobs, 
 		return bad("task", fmt.Errorf("%q: want TaskR1, TaskR2, TaskS1 or TaskS2", task))
 	}
 	m := recon.Method(method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
-		return bad("method", fmt.Errorf("%q: want zf or sense", method))
+	if m != recon.MethodZeroFilled && m != recon.MethodSENSE && m != recon.MethodCS {
+		return bad("method", fmt.Errorf("%q: want zf, sense or cs", method))
 	}
 	opts.Recon.Method = m
 	if opts.Mode != challenge.OutputRanking && opts.Mode != challenge.OutputFull {
