@@ -10,7 +10,7 @@
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat
 //	cmrecon demo
-//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense] [--output-mode M]
+//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense|cs] [--output-mode M]
 //	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
 //	            [--progress auto|bar|log]
 //	cmrecon container [--input /input] [--output /output] [run flags]
