@@ -14,13 +14,13 @@ import (
 // status, time, peak heap and estimated memory, then the totals.
 func (r *RunReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "status\tseconds\tpeak heap MiB\test. MiB\t  file\t\n")
+	fmt.Fprintf(tw, "status\tseconds\tpeak heap MiB\test. MiB\t  file\n")
 	for _, f := range r.Files {
 		name, err := filepath.Rel(r.Output, f.Output)
 		if err != nil {
 			name = f.Output
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.1f\t%.1f\t  %s\t\n", f.Status, f.Seconds,
+		fmt.Fprintf(tw, "%s\t%.2f\t%.1f\t%.1f\t  %s\n", f.Status, f.Seconds,
 			mib(int64(f.PeakHeapBytes)), mib(f.EstimatedBytes), name)
 	}
 	if err := tw.Flush(); err != nil {

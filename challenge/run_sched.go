@@ -62,15 +62,25 @@ func (s *scheduler) run(ctx context.Context, todo []job) {
 	for range min(s.jobs, len(todo)) {
 		wg.Go(func() {
 			for j := range ch {
+				if ctx.Err() != nil {
+					s.release(j.est)
+					continue
+				}
 				s.do(j)
 			}
 		})
 	}
+send:
 	for _, j := range todo {
 		if !s.acquire(ctx, j.est) {
 			break
 		}
-		ch <- j
+		select {
+		case ch <- j:
+		case <-ctx.Done():
+			s.release(j.est)
+			break send
+		}
 	}
 	close(ch)
 	wg.Wait()

@@ -107,6 +107,7 @@ func TestRunTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Progress = nil
+	first := rep
 	rep, err = Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +116,15 @@ func TestRunTree(t *testing.T) {
 		t.Errorf("resume: %d done, %d skipped, damaged file %s", rep.Done, rep.Skipped,
 			rep.Files[1].Status)
 	}
+	// The skipped files keep the figures of the run that made them.
+	for i, f := range rep.Files {
+		if i != 1 && (f.Seconds != first.Files[i].Seconds || f.PeakHeapBytes !=
+			first.Files[i].PeakHeapBytes || f.Seconds == 0 || f.MaskSource != MaskGiven) {
+			t.Errorf("skipped %s: %.3f s, heap %d, mask %s; first run %.3f s, heap %d",
+				f.Output, f.Seconds, f.PeakHeapBytes, f.MaskSource, first.Files[i].Seconds,
+				first.Files[i].PeakHeapBytes)
+		}
+	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale temporary file not removed: %v", err)
 	}
@@ -122,6 +132,40 @@ func TestRunTree(t *testing.T) {
 	check, err := CheckTree(CheckOptions{Input: tree, Output: out})
 	if err != nil || !check.OK() || check.Complete != 4 {
 		t.Errorf("check: %v %v", err, check)
+	}
+}
+
+// TestRunInterrupted cancels a run when its first file is done: no other file may start
+// (the next one was already waiting for a worker), the rest are recorded as not run, and a
+// second run does them.
+func TestRunInterrupted(t *testing.T) {
+	tree, _ := simulatedTree(t, 2)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	started := 0
+	opts := RunOptions{Input: tree, Output: out, Threads: 1, Jobs: 1,
+		Recon: recon.Options{Method: recon.MethodZeroFilled}}
+	opts.Progress = func(ev RunEvent) {
+		if !ev.Finished {
+			started++
+		} else if ev.Done == 1 {
+			cancel()
+		}
+	}
+	rep, err := Run(ctx, opts)
+	if !errors.Is(err, context.Canceled) || rep == nil || !rep.Interrupted {
+		t.Fatalf("error %v, report %+v; want an interrupted run", err, rep)
+	}
+	if started != 1 || rep.Done != 1 || rep.NotRun != 3 {
+		t.Errorf("%d started, %d done, %d not run; want 1, 1 and 3", started, rep.Done,
+			rep.NotRun)
+	}
+
+	opts.Progress = nil
+	rep, err = Run(context.Background(), opts)
+	if err != nil || rep.Skipped != 1 || rep.Done != 3 {
+		t.Errorf("second run: %v, %d skipped, %d done", err, rep.Skipped, rep.Done)
 	}
 }
 
@@ -219,6 +263,42 @@ func TestShard(t *testing.T) {
 		got, err := ParseShard(c.in, env(c.env))
 		if (err != nil) != c.bad || got != c.want {
 			t.Errorf("ParseShard(%q) with index %q = %v, %v", c.in, c.env, got, err)
+		}
+	}
+
+	// Slurm job arrays, when JOB_COMPLETION_INDEX is not set: the index counts from the
+	// array's first task, in its steps.
+	slurm := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	for _, c := range []struct {
+		in   string
+		env  func(string) string
+		want Shard
+		bad  string
+	}{
+		{"4", slurm(SlurmTaskIDEnv, "2"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "3", SlurmTaskMinEnv, "1"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "16", SlurmTaskMinEnv, "10", SlurmTaskStepEnv, "2"),
+			Shard{3, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "3", ShardIndexEnv, "1"), Shard{1, 4}, ""},
+		{"2/4", slurm(SlurmTaskIDEnv, "3"), Shard{2, 4}, ""},
+		{"4", slurm(SlurmTaskIDEnv, "4"), Shard{}, "from 0 to 3"},
+		{"4", slurm(SlurmTaskIDEnv, "0", SlurmTaskMinEnv, "1"), Shard{}, "from 0 to 3"},
+		{"4", slurm(SlurmTaskIDEnv, "3", SlurmTaskStepEnv, "2"), Shard{}, "not on the array"},
+		{"4", slurm(SlurmTaskIDEnv, "x"), Shard{}, "not an integer"},
+		{"4", slurm(), Shard{}, "neither $JOB_COMPLETION_INDEX nor $SLURM_ARRAY_TASK_ID"},
+	} {
+		got, err := ParseShard(c.in, c.env)
+		if c.bad == "" && (err != nil || got != c.want) {
+			t.Errorf("ParseShard(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+		if c.bad != "" && (err == nil || !strings.Contains(err.Error(), c.bad)) {
+			t.Errorf("ParseShard(%q) = %v, %v; want an error with %q", c.in, got, err, c.bad)
 		}
 	}
 

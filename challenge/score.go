@@ -25,8 +25,16 @@ type ScoreOptions struct {
 	// centre and vendor folder.
 	Sheet *Sheet
 
+	// Test follows the test-phase scorer (Test_Score2025.py) instead of the validation
+	// scorer (Val_Score2025.py): arrays are squeezed before they are compared (as if
+	// Metric.Squeeze were set); each ground-truth file is scored against its first submission
+	// only, looked for in the <Task> folder and then in UnderSample_<Task>, in name order
+	// (the scorer takes the first its glob returns); and a submission without a ground truth
+	// is listed in TaskScore.Ignored instead of failing the scoring.
+	Test bool
+
 	// Metric selects the reference order and squeezing: the zero value is the validation
-	// scorer's; set Squeeze for the test-phase scorer.
+	// scorer's.
 	Metric metric.Options
 
 	// Read bounds file reading; nil uses the defaults.
@@ -67,6 +75,10 @@ type TaskScore struct {
 	// Expected maps each group to N_g, its number of ground-truth files.
 	Expected map[string]int `json:"expected"`
 
+	// Ignored lists the submissions that were not scored: in test mode (ScoreOptions.Test)
+	// the ones without a ground truth and the second and later ones of a ground truth.
+	Ignored []string `json:"ignored,omitempty"`
+
 	Files   []ScoredFile   `json:"files"`
 	Summary metric.Summary `json:"summary"`
 }
@@ -89,17 +101,25 @@ var ErrExtraFile = errors.New("extra file submitted")
 // TaskR1, TaskR2, TaskS1 or TaskS2 folder. The ground truth of a task is every
 // <Task>/<Coil>/<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat;
 // its submissions are the <name>_kus_*.mat files of the same place under
-// UnderSample_<Task> (or <Task>, as the test scorer also accepts). Each submission is scored
-// with metric.Evaluate (through EvaluateFile) against its ground truth; a ground-truth file
-// without a submission is recorded as missing. A submission without a ground truth fails the
-// whole scoring with an error wrapping ErrExtraFile, as in the validation scorer.
+// UnderSample_<Task> (in test mode also <Task>, see ScoreOptions.Test). Each submission is
+// scored with metric.Evaluate against its ground truth: the file's PSNR, SSIM and NMSE are
+// the means over its images. A ground-truth file without a submission is recorded as
+// missing, a submission of another shape as "Shape mismatch", one that cannot be read or
+// scored with the reason; none of these is valid. A submission without a ground truth fails
+// the whole scoring with an error wrapping ErrExtraFile, as in the validation scorer. A
+// ground-truth file that cannot be read is an error too.
 //
 // Files are grouped as the scorer groups them: by centre and vendor for TaskR1 (the sheet's
-// Center and Manufacturer when a sheet is given), by every disease of the patient for the
-// other tasks when a sheet is given. N_g counts the ground-truth files of a group (for
-// TaskR1 by folder, for diseases through the patients), and metric.Aggregate applies the
-// missing-file penalty and the mean over groups.
+// Center and Manufacturer when a sheet is given, "Unknown_Unknown" for a patient the sheet
+// lacks), by every disease of the patient for the other tasks when a sheet is given. N_g
+// counts the ground-truth files of a group (for TaskR1 by folder, for diseases through the
+// patients, once per listing of the disease), and metric.Aggregate applies the
+// missing-file penalty and the mean over the groups that have a valid file.
 func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
+	if opts.Task != "" && !slices.Contains(Tasks, opts.Task) {
+		return nil, fmt.Errorf("challenge: task %q: want one of %s", opts.Task,
+			strings.Join(Tasks, ", "))
+	}
 	gtRoot, err := findTaskRoot(gt)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: ground truth: %w", err)
@@ -107,6 +127,9 @@ func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
 	subRoot, err := findTaskRoot(submission)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: submission: %w", err)
+	}
+	if opts.Test {
+		opts.Metric.Squeeze = true
 	}
 
 	rep := &ScoreReport{GroundTruth: gtRoot, Submission: subRoot}
@@ -123,8 +146,12 @@ func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
 		}
 	}
 	if len(rep.Tasks) == 0 {
-		return nil, fmt.Errorf("challenge: %s: no ground-truth files (<Task>/MultiCoil/"+
-			"<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat)", gtRoot)
+		what := "no ground-truth files"
+		if opts.Task != "" {
+			what += " of " + opts.Task
+		}
+		return nil, fmt.Errorf("challenge: %s: %s (<Task>/MultiCoil/<Modality>/<Set>/"+
+			"FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat)", gtRoot, what)
 	}
 	return rep, nil
 }
@@ -160,8 +187,8 @@ type gtKey struct{ task, coil, modality, set, center, vendor, patient, name stri
 
 // scoreTask scores one task; it returns nil when the ground truth has no file of the task.
 func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, error) {
-	gtList, err := walkTask(filepath.Join(gtRoot, task), task, fullSampleFolder+"_"+task,
-		KindFull)
+	gtList, err := walkTask(filepath.Join(gtRoot, task), []string{fullSampleFolder + "_" +
+		task}, KindFull)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: ground truth: %w", err)
 	}
@@ -172,26 +199,35 @@ func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, err
 	for _, t := range gtList {
 		gts[keyOf(t, task)] = t
 	}
-	subs, err := walkTask(filepath.Join(subRoot, task), task, "", KindKSpace)
+	folders := []string{underSamplePrefix + task}
+	if opts.Test {
+		folders = []string{task, underSamplePrefix + task}
+	}
+	subs, err := walkTask(filepath.Join(subRoot, task), folders, KindKSpace)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: submission: %w", err)
 	}
 
+	ts := &TaskScore{Task: task}
 	bySub := map[gtKey][]TreePath{}
 	for _, s := range subs {
 		k := keyOf(s, task)
-		if _, ok := gts[k]; !ok {
+		switch _, ok := gts[k]; {
+		case !ok && opts.Test:
+			ts.Ignored = append(ts.Ignored, s.Path())
+		case !ok:
 			return nil, fmt.Errorf("challenge: %s: %w: no ground truth %s", s.Path(),
 				ErrExtraFile, filepath.Join(gtRoot, task, s.Coil, s.Modality, s.Set,
 					fullSampleFolder+"_"+task, filepath.Join(s.Sub...), s.File.Base+".mat"))
+		case opts.Test && len(bySub[k]) > 0:
+			ts.Ignored = append(ts.Ignored, s.Path())
+		default:
+			bySub[k] = append(bySub[k], s)
 		}
-		bySub[k] = append(bySub[k], s)
 	}
 
-	ts := &TaskScore{Task: task}
 	group := grouper(task, opts.Sheet, &ts.Grouping)
 	ts.Expected = expectedCounts(gts, task, opts.Sheet, group)
-
 	keys := slices.SortedFunc(func(yield func(gtKey) bool) {
 		for k := range gts {
 			if !yield(k) {
@@ -201,8 +237,12 @@ func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, err
 	}, compareKeys)
 	var scores []metric.FileScore
 	for _, k := range keys {
-		for _, f := range scoreOne(k, gts[k], bySub[k], opts) {
-			f.Groups = group(k)
+		files, err := scoreOne(k, gts[k], bySub[k], opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			f.Groups = uniqueGroups(group(k))
 			ts.Files = append(ts.Files, f)
 			scores = append(scores, metric.FileScore{Groups: f.Groups, PSNR: f.PSNR,
 				SSIM: f.SSIM, NMSE: f.NMSE, Valid: f.Valid})
@@ -210,6 +250,19 @@ func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, err
 	}
 	ts.Summary = metric.Aggregate(scores, ts.Expected)
 	return ts, nil
+}
+
+// uniqueGroups drops repeated groups: a patient whose sheet row lists a disease twice is
+// one member of that disease's group (though its files count twice in N_g, as the scorer
+// counts them).
+func uniqueGroups(g []string) []string {
+	out := []string{}
+	for _, x := range g {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func compareKeys(a, b gtKey) int {
@@ -225,9 +278,9 @@ func keyOf(t TreePath, task string) gtKey {
 }
 
 // walkTask returns the files of one kind below a task folder that sit at
-// <Coil>/<Modality>/<Set>/<folder>/<Center>/<Vendor>/<Patient>/, in walk order. folder ""
-// accepts UnderSample_<Task> and <Task>.
-func walkTask(dir, task, folder string, kind FileKind) ([]TreePath, error) {
+// <Coil>/<Modality>/<Set>/<folder>/<Center>/<Vendor>/<Patient>/ for one of the given
+// folders: those of the first folder first, each folder's in name order.
+func walkTask(dir string, folders []string, kind FileKind) ([]TreePath, error) {
 	var out []TreePath
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -244,52 +297,63 @@ func walkTask(dir, task, folder string, kind FileKind) ([]TreePath, error) {
 		if err != nil || t.File.Kind != kind || len(t.Sub) != 3 {
 			return nil
 		}
-		ok := t.Folder == folder
-		if folder == "" {
-			ok = t.Folder == underSamplePrefix+task || t.Folder == task
-		}
-		if ok {
+		if slices.Contains(folders, t.Folder) {
 			out = append(out, t)
 		}
 		return nil
 	})
+	slices.SortStableFunc(out, func(a, b TreePath) int {
+		return slices.Index(folders, a.Folder) - slices.Index(folders, b.Folder)
+	})
 	return out, err
 }
 
-// scoreOne scores the submissions of one ground-truth file, or records it as missing.
-func scoreOne(k gtKey, gt TreePath, subs []TreePath, opts ScoreOptions) []ScoredFile {
+// scoreOne scores the submissions of one ground-truth file, or records it as missing. A
+// ground truth that cannot be read is an error; a submission that cannot be read or scored
+// is recorded as invalid with the reason.
+func scoreOne(k gtKey, gt TreePath, subs []TreePath, opts ScoreOptions) ([]ScoredFile,
+	error) {
 	base := ScoredFile{Task: k.task, Modality: k.modality, Center: k.center, Vendor: k.vendor,
 		Patient: k.patient, File: k.name, GroundTruth: gt.Path()}
 	nan := math.NaN()
 	if len(subs) == 0 {
 		base.Comment = "missing"
 		base.PSNR, base.SSIM, base.NMSE = nan, nan, nan
-		return []ScoredFile{base}
+		return []ScoredFile{base}, nil
 	}
 
-	slices.SortFunc(subs, func(a, b TreePath) int { return strings.Compare(a.Path(), b.Path()) })
+	eo := EvalOptions{Metric: opts.Metric, Read: opts.Read}
 	var out []ScoredFile
 	for _, s := range subs {
 		f := base
 		f.Submission = s.Path()
 		f.Scenario = s.File.Scenario.String()
-		r, err := EvaluateFile(f.GroundTruth, f.Submission, EvalOptions{Metric: opts.Metric,
-			Read: opts.Read})
+		f.PSNR, f.SSIM, f.NMSE = nan, nan, nan
+
+		sub, err := ReadImage(f.Submission, opts.Read)
+		if err != nil {
+			f.Comment = err.Error()
+			out = append(out, f)
+			continue
+		}
+		ref, err := groundTruth(f.GroundTruth, sub.Dims, eo)
+		if err != nil {
+			return nil, fmt.Errorf("challenge: ground truth: %w", err)
+		}
+		r, err := metric.Evaluate(ref.Data, sub.Data, ref.Dims, sub.Dims, opts.Metric)
 		switch {
 		case err == nil:
 			f.Valid = true
 			f.PSNR, f.SSIM, f.NMSE = r.PSNR, r.SSIM, r.NMSE
 		case errors.Is(err, metric.ErrShapeMismatch):
-			f.Comment = "Shape mismatch"
+			f.Comment = fmt.Sprintf("Shape mismatch: ground truth %s, submission %s",
+				dimsString(ref.Dims), dimsString(sub.Dims))
 		default:
-			f.Comment = err.Error()
-		}
-		if !f.Valid {
-			f.PSNR, f.SSIM, f.NMSE = nan, nan, nan
+			f.Comment = fmt.Sprintf("%s: %v", f.Submission, err)
 		}
 		out = append(out, f)
 	}
-	return out
+	return out, nil
 }
 
 // grouper returns the function that names the groups of a file, and sets the grouping's
@@ -322,7 +386,8 @@ func grouper(task string, sheet *Sheet, how *string) func(gtKey) []string {
 
 // expectedCounts returns N_g for every group: TaskR1 and the sheetless grouping count the
 // ground-truth files per centre and vendor folder, diseases count each patient's files
-// toward each of the patient's diseases.
+// toward each disease the patient's row lists (twice if it lists one twice, as the scorer
+// counts).
 func expectedCounts(gts map[gtKey]TreePath, task string, sheet *Sheet,
 	group func(gtKey) []string) map[string]int {
 	n := map[string]int{}

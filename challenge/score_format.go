@@ -67,7 +67,8 @@ func (t TaskScore) MarshalJSON() ([]byte, error) {
 		Expected map[string]int `json:"expected"`
 		Summary  summary        `json:"summary"`
 		Files    []ScoredFile   `json:"files"`
-	}{t.Task, t.Grouping, t.Expected, out, t.Files})
+		Ignored  []string       `json:"ignored,omitempty"`
+	}{t.Task, t.Grouping, t.Expected, out, t.Files, t.Ignored})
 }
 
 // WriteJSON writes the report as one indented JSON object; NaN and infinite scores are null.
@@ -78,8 +79,9 @@ func (r *ScoreReport) WriteJSON(w io.Writer) error {
 }
 
 // WriteCSV writes the report as CSV: a header, then one row per file (kind "file"), per
-// group (kind "group") and per task (kind "task"). Scores are written in full precision;
-// NaN scores are empty.
+// group (kind "group"), per task (kind "task") and per ignored submission (kind "ignored",
+// its path in the comment column). Scores are written in full precision; NaN scores are
+// empty.
 func (r *ScoreReport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"kind", "task", "group", "modality", "center", "vendor", "patient",
@@ -105,6 +107,10 @@ func (r *ScoreReport) WriteCSV(w io.Writer) error {
 		cw.Write([]string{"task", t.Task, t.Grouping, "", "", "", "", "", "",
 			strconv.Itoa(s.ValidFiles), strconv.Itoa(s.Files), f(s.PSNR), f(s.SSIM), f(s.NMSE),
 			strings.Join(s.Skipped, ";")})
+		for _, p := range t.Ignored {
+			cw.Write([]string{"ignored", t.Task, "", "", "", "", "", "", "", "", "", "", "",
+				"", p})
+		}
 	}
 	cw.Flush()
 	return cw.Error()
@@ -112,7 +118,8 @@ func (r *ScoreReport) WriteCSV(w io.Writer) error {
 
 // WriteMarkdown writes the report as Markdown: per task, the final scores, a table of the
 // groups (adjusted scores, rounded to 4 decimals as the scorer prints them), a table by
-// pattern and acceleration, and the files that were missing or refused.
+// pattern and acceleration, the files that were missing or refused, and the submissions
+// that were ignored.
 func (r *ScoreReport) WriteMarkdown(w io.Writer) error {
 	p := func(v float64) string {
 		if math.IsNaN(v) {
@@ -155,6 +162,12 @@ func (r *ScoreReport) WriteMarkdown(w io.Writer) error {
 			for _, f := range bad {
 				fmt.Fprintf(w, "- %s/%s/%s/%s/%s: %s\n", f.Modality, f.Center, f.Vendor,
 					f.Patient, f.File, f.Comment)
+			}
+		}
+		if len(t.Ignored) > 0 {
+			fmt.Fprintln(w, "\nIgnored (no ground truth, or not the first of a ground truth):")
+			for _, p := range t.Ignored {
+				fmt.Fprintf(w, "- %s\n", p)
 			}
 		}
 		fmt.Fprintln(w)

@@ -17,13 +17,27 @@ type Shard struct {
 // given only a count: Kubernetes sets it in each pod of an Indexed Job, 0-based.
 const ShardIndexEnv = "JOB_COMPLETION_INDEX"
 
-// ParseShard parses a shard as "k/n" (part k, 0-based, of n parts) or "n" alone, in which
-// case k is read from the environment variable JOB_COMPLETION_INDEX through getenv (pass
-// os.Getenv). "" gives the zero Shard. The error says what is wrong.
+// The environment variables of a Slurm job array that ParseShard reads when ShardIndexEnv
+// is not set: the task's index, and the first index and step of the array's range.
+const (
+	SlurmTaskIDEnv   = "SLURM_ARRAY_TASK_ID"
+	SlurmTaskMinEnv  = "SLURM_ARRAY_TASK_MIN"
+	SlurmTaskStepEnv = "SLURM_ARRAY_TASK_STEP"
+)
+
+// ParseShard parses a shard as "k/n" (part k, 0-based, of n parts) or "n" alone. With n
+// alone, k comes from the environment through getenv (pass os.Getenv): from
+// JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) if it is set, otherwise from a Slurm job
+// array as (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP, so that an
+// array --array=1-8 or --array=0-14:2 gives the shards 0 to 7 (a missing MIN counts as 0, a
+// missing STEP as 1). "" gives the zero Shard. The error says what is wrong.
 func ParseShard(s string, getenv func(string) string) (Shard, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Shard{}, nil
+	}
+	if getenv == nil {
+		getenv = func(string) string { return "" }
 	}
 
 	ks, ns, ok := strings.Cut(s, "/")
@@ -35,24 +49,67 @@ func ParseShard(s string, getenv func(string) string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: the count n of k/n must be a positive integer", s)
 	}
 
-	from := "k"
 	ks = strings.TrimSpace(ks)
-	if ks == "" {
-		if getenv != nil {
-			ks = strings.TrimSpace(getenv(ShardIndexEnv))
+	if ks != "" {
+		k, err := strconv.Atoi(ks)
+		if err != nil || k < 0 || k >= n {
+			return Shard{}, fmt.Errorf("shard %q: index k = %q must be an integer from 0 to "+
+				"%d", s, ks, n-1)
 		}
-		from = "$" + ShardIndexEnv
-		if ks == "" {
-			return Shard{}, fmt.Errorf("shard %q: no index k given and %s is not set", s,
-				ShardIndexEnv)
-		}
+		return Shard{Index: k, Count: n}, nil
 	}
-	k, err := strconv.Atoi(ks)
-	if err != nil || k < 0 || k >= n {
-		return Shard{}, fmt.Errorf("shard %q: index %s = %q must be an integer from 0 to %d",
-			s, from, ks, n-1)
+	k, from, err := shardIndexFromEnv(getenv)
+	if err != nil {
+		return Shard{}, fmt.Errorf("shard %q: %w", s, err)
+	}
+	if k < 0 || k >= n {
+		return Shard{}, fmt.Errorf("shard %q: index %s = %d must be from 0 to %d", s, from, k,
+			n-1)
 	}
 	return Shard{Index: k, Count: n}, nil
+}
+
+// shardIndexFromEnv reads the shard index of a Kubernetes Indexed Job or a Slurm job array;
+// from names where it came from, for errors.
+func shardIndexFromEnv(getenv func(string) string) (k int, from string, err error) {
+	num := func(name, def string) (int, error) {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			v = def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("$%s = %q is not an integer", name, v)
+		}
+		return n, nil
+	}
+
+	if strings.TrimSpace(getenv(ShardIndexEnv)) != "" {
+		k, err := num(ShardIndexEnv, "")
+		return k, "$" + ShardIndexEnv, err
+	}
+	if strings.TrimSpace(getenv(SlurmTaskIDEnv)) == "" {
+		return 0, "", fmt.Errorf("no index k given, and neither $%s nor $%s is set",
+			ShardIndexEnv, SlurmTaskIDEnv)
+	}
+	id, err := num(SlurmTaskIDEnv, "")
+	if err != nil {
+		return 0, "", err
+	}
+	lo, err := num(SlurmTaskMinEnv, "0")
+	if err != nil {
+		return 0, "", err
+	}
+	step, err := num(SlurmTaskStepEnv, "1")
+	if err != nil {
+		return 0, "", err
+	}
+	from = fmt.Sprintf("($%s - $%s) / $%s", SlurmTaskIDEnv, SlurmTaskMinEnv, SlurmTaskStepEnv)
+	if step < 1 || (id-lo)%step != 0 {
+		return 0, "", fmt.Errorf("%s: task %d of an array from %d in steps of %d is not "+
+			"on the array's range", from, id, lo, step)
+	}
+	return (id - lo) / step, from, nil
 }
 
 // String returns "k/n", or "" for the zero Shard.

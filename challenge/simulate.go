@@ -72,8 +72,11 @@ type SimulatedFile struct {
 //     ranking rules (or whole), variable img4ranking, single, MATLAB v5.
 //
 // This is the layout the validation scorer reads, with the ground truth beside the inputs, so
-// output serves as both run --input and score --gt. Files are written atomically; existing
-// ones are replaced. The result lists the kus files in the order written.
+// output serves as both run --input and score --gt. The files are made in a temporary folder
+// inside output and moved into place only when all of them have been made, replacing
+// existing ones: a failure (an unreadable source, say) leaves output as it was. Two sources
+// that would write the same files (the same patient under two sets) are an error. The input
+// is only read. The result lists the kus files in the order made.
 func Simulate(input, output string, opts SimulateOptions) ([]SimulatedFile, error) {
 	task, set, err := simulateFolders(opts)
 	if err != nil {
@@ -97,18 +100,67 @@ func Simulate(input, output string, opts SimulateOptions) ([]SimulatedFile, erro
 			"(<name>.mat in a FullSample folder of a <Coil>/<Modality>/<Set> tree)", input)
 	}
 
+	if err := os.MkdirAll(output, 0o755); err != nil {
+		return nil, fmt.Errorf("challenge: simulate: %w", err)
+	}
+	stage, err := os.MkdirTemp(output, ".cmrecon-simulate-*")
+	if err != nil {
+		return nil, fmt.Errorf("challenge: simulate: %w", err)
+	}
+	defer os.RemoveAll(stage)
+
 	var out []SimulatedFile
+	from := map[string]string{}
 	for i, src := range sources {
 		t := src
-		t.Root = filepath.Join(output, task)
+		t.Root = filepath.Join(stage, task)
 		t.Set = set
+		t.Folder = fullSampleFolder + "_" + task
+		if prev, ok := from[t.Path()]; ok {
+			return nil, fmt.Errorf("challenge: simulate: %s and %s would both make %s", prev,
+				src.Path(), strings.TrimPrefix(t.Path(), stage+string(filepath.Separator)))
+		}
+		from[t.Path()] = src.Path()
+
+		t.Folder = src.Folder
 		files, err := simulateFile(t, src.Path(), scenariosFor(scen, i, perFile), task, opts)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		out = append(out, files...)
 	}
+	if err := moveStaged(stage, output, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// moveStaged moves the files of out from the folder stage to the same places below output,
+// and updates their paths.
+func moveStaged(stage, output string, out []SimulatedFile) error {
+	moved := map[string]string{}
+	for i := range out {
+		for _, p := range []*string{&out[i].GroundTruth, &out[i].Mask, &out[i].KSpace} {
+			if dst, ok := moved[*p]; ok {
+				*p = dst
+				continue
+			}
+			rel, err := filepath.Rel(stage, *p)
+			if err != nil {
+				return fmt.Errorf("challenge: simulate: %w", err)
+			}
+			dst := filepath.Join(output, rel)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return fmt.Errorf("challenge: simulate: %w", err)
+			}
+			if err := os.Rename(*p, dst); err != nil {
+				return fmt.Errorf("challenge: simulate: %w", err)
+			}
+			moved[*p] = dst
+			*p = dst
+		}
+	}
+	return nil
 }
 
 func simulateFolders(opts SimulateOptions) (task, set string, err error) {

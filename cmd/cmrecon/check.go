@@ -11,10 +11,14 @@ import (
 func runCheck(e *env, args []string) error {
 	fs := newFlags(e, "check", "--input DIR --output DIR [--task T] [--output-mode "+
 		"ranking|full] [--json]")
-	input := fs.String("input", "", "the challenge tree that was reconstructed")
-	output := fs.String("output", "", "the (merged) output tree to verify")
-	task := fs.String("task", "", "only this task (default: every task of the input)")
-	mode := fs.String("output-mode", "ranking", "the output mode of the run: ranking or full")
+	input := fs.String("input", envDefault("CMRECON_INPUT", ""), "the challenge tree that "+
+		"was reconstructed ($CMRECON_INPUT)")
+	output := fs.String("output", envDefault("CMRECON_OUTPUT", ""), "the (merged) output "+
+		"tree to verify ($CMRECON_OUTPUT)")
+	task := fs.String("task", envDefault("CMRECON_TASK", ""), "only this task "+
+		"($CMRECON_TASK; default: every task of the input)")
+	mode := fs.String("output-mode", envDefault("CMRECON_OUTPUT_MODE", "ranking"), "the "+
+		"output mode of the run: ranking or full ($CMRECON_OUTPUT_MODE)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
@@ -27,6 +31,10 @@ func runCheck(e *env, args []string) error {
 	}
 	opts := challenge.CheckOptions{Input: *input, Output: *output, Task: *task,
 		Mode: challenge.OutputMode(*mode)}
+	if opts.Mode != challenge.OutputRanking && opts.Mode != challenge.OutputFull {
+		fmt.Fprintf(e.stderr, "cmrecon check: --output-mode %q: want ranking or full\n", *mode)
+		return errUsage
+	}
 	var err error
 	if opts.Layout, err = challenge.ParseLayout(*layout); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon check: --layout: %v\n", err)

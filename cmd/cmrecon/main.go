@@ -10,8 +10,10 @@
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat
 //	cmrecon demo
-//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense] [--output-mode M]
+//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense|cs] [--output-mode M]
 //	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
+//	            [--progress auto|bar|log]
+//	cmrecon container [--input /input] [--output /output] [run flags]
 //	cmrecon check --input DIR --output DIR [--task T] [--output-mode M] [--json]
 //	cmrecon score --gt DIR --submission DIR [--task T] [--sheet FILE.csv] [--json|--csv|--md]
 //	              [--plot OUT.png] [--test]
@@ -58,6 +60,8 @@ func commands() []command {
 		{"eval", "score a submission file with the challenge's metric", runEval},
 		{"demo", "undersample, reconstruct and score a built-in cine phantom", runDemo},
 		{"run", "reconstruct every file of a challenge tree into a submission tree", runRun},
+		{"container", "the Docker entrypoint: run /input into /output as the test phase " +
+			"does, then check", runContainer},
 		{"check", "verify that a submission tree holds every file of a challenge tree",
 			runCheck},
 		{"score", "score a submission tree against a ground-truth tree, as the challenge does",
@@ -112,7 +116,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "cmrecon reconstructs CMRxRecon cardiac MRI k-space on the CPU.")
 	fmt.Fprintln(w, "\nUsage: cmrecon COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"cmrecon COMMAND -h\" for the flags of a command.")
 	fmt.Fprintln(w, "Set CMRECON_LOG=debug|info|warn|error to change how much is logged.")

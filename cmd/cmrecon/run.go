@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
-	"time"
 
 	"github.com/cmrecon/cmrecon/challenge"
 	"github.com/cmrecon/cmrecon/recon"
@@ -30,45 +29,83 @@ func envDefault(name, def string) string {
 }
 
 func runRun(e *env, args []string) error {
-	fs := newFlags(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
-		"[--method zf|sense] [--output-mode ranking|full] [--threads N] [--jobs N] "+
-		"[--max-memory B] [--shard k/n] [--verify]")
-	input := fs.String("input", envDefault("CMRECON_INPUT", ""), "challenge tree to read "+
-		"($CMRECON_INPUT)")
-	output := fs.String("output", envDefault("CMRECON_OUTPUT", ""), "folder for the "+
+	return runTree(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
+		"[--method zf|sense|cs] [--output-mode ranking|full] [--threads N] [--jobs N] "+
+		"[--max-memory B] [--shard k/n] [--verify] [--progress auto|bar|log]", args,
+		treeDefaults{mode: "ranking"})
+}
+
+// runContainer is the entrypoint of the Docker image: the run command with the folders of
+// the challenge's test phase (the input tree mounted read-only at /input, the output at
+// /output), the full-size output mode, and the completeness check after the run.
+//
+// TODO: the test phase's output shape is an open question (cmrxrecon-data.md §4.5); full
+// size follows the evidence there (the 2023/2024 test scorers, the 2025 winner's code)
+// until the organisers confirm it. CMRECON_OUTPUT_MODE=ranking switches.
+func runContainer(e *env, args []string) error {
+	return runTree(e, "container", "[--input /input] [--output /output] [run flags]", args,
+		treeDefaults{input: challenge.ContainerInput, output: challenge.ContainerOutput,
+			mode: string(challenge.OutputFull), verify: true})
+}
+
+// treeDefaults are the flag defaults that differ between the run and container commands;
+// the environment variables named in the flags' help override them.
+type treeDefaults struct {
+	input, output, mode string
+	verify              bool
+}
+
+// runTree runs the run or container command.
+func runTree(e *env, name, synopsis string, args []string, def treeDefaults) error {
+	fs := newFlags(e, name, synopsis)
+	input := fs.String("input", envDefault("CMRECON_INPUT", def.input), "challenge tree to "+
+		"read ($CMRECON_INPUT)")
+	output := fs.String("output", envDefault("CMRECON_OUTPUT", def.output), "folder for the "+
 		"submission tree, the run report and the lock ($CMRECON_OUTPUT)")
 	task := fs.String("task", envDefault("CMRECON_TASK", ""), "only this task "+
 		"($CMRECON_TASK; default: every task found)")
 	method := fs.String("method", envDefault("CMRECON_METHOD", "sense"), "reconstruction: zf "+
-		"or sense ($CMRECON_METHOD)")
-	mode := fs.String("output-mode", envDefault("CMRECON_OUTPUT_MODE", "ranking"), "ranking "+
+		"(zero-filled), sense (CG-SENSE) or cs (compressed sensing, default regularisers) "+
+		"($CMRECON_METHOD)")
+	mode := fs.String("output-mode", envDefault("CMRECON_OUTPUT_MODE", def.mode), "ranking "+
 		"(img4ranking selection and crop) or full (all slices and frames, uncropped) "+
 		"($CMRECON_OUTPUT_MODE)")
 	threads := fs.String("threads", envDefault("CMRECON_THREADS", ""), "goroutines in all "+
-		"($CMRECON_THREADS; default: one per CPU)")
+		"($CMRECON_THREADS; default: the CPUs the process may use)")
 	jobs := fs.String("jobs", envDefault("CMRECON_JOBS", ""), "files reconstructed at once, "+
 		"each with threads/jobs goroutines ($CMRECON_JOBS; default: threads)")
 	maxMem := fs.String("max-memory", envDefault("CMRECON_MAX_MEMORY", ""), "memory budget "+
 		"of the files reconstructed at once, e.g. 16G ($CMRECON_MAX_MEMORY; default: half "+
-		"the machine's memory)")
+		"the memory of the machine or of the container's cgroup limit)")
 	shard := fs.String("shard", envDefault("CMRECON_SHARD", ""), "do part k (0-based) of n, "+
-		"as k/n, or n alone to take k from $JOB_COMPLETION_INDEX ($CMRECON_SHARD)")
+		"as k/n, or n alone to take k from $JOB_COMPLETION_INDEX (Kubernetes) or "+
+		"$SLURM_ARRAY_TASK_ID (Slurm) ($CMRECON_SHARD)")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
 	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
 	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
-	verify := fs.Bool("verify", false, "after the run, check that the output holds every "+
-		"file of the whole tree (as cmrecon check does)")
+	verify := fs.Bool("verify", def.verify, "after the run, check that the output holds "+
+		"every file of the whole tree (as cmrecon check does)")
+	progress := fs.String("progress", envDefault("CMRECON_PROGRESS", "auto"), "progress "+
+		"display: bar (one redrawn line), log (a log line per file) or auto (bar when "+
+		"standard error is a terminal) ($CMRECON_PROGRESS)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
 
-	opts, err := runOptions(e, *input, *output, *task, *method, *mode, *threads, *jobs,
-		*maxMem, *shard, *layout)
+	opts, err := runOptions(e, name, *input, *output, *task, *method, *mode, *threads,
+		*jobs, *maxMem, *shard, *layout)
 	if err != nil {
 		return err
 	}
 	opts.Recon.Iterations, opts.Recon.Lambda = *iters, *lambda
+	bar, err := newProgress(e, *progress)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon %s: --progress: %v\n", name, err)
+		return errUsage
+	}
+	defer bar.close()
+	e = bar.env()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -81,10 +118,17 @@ func runRun(e *env, args []string) error {
 		}
 	}()
 
-	opts.Progress = func(ev challenge.RunEvent) { logRunEvent(e, opts.Output, ev) }
-	e.log.Info("run", "input", opts.Input, "output", opts.Output, "task", opts.Task,
-		"method", opts.Recon.Method, "output_mode", opts.Mode, "shard", opts.Shard.String())
+	opts.Progress = func(ev challenge.RunEvent) {
+		if runHook != nil {
+			runHook(ev)
+		}
+		bar.event(opts.Output, ev)
+	}
+	e.log.Info(name, "input", opts.Input, "output", opts.Output, "task", opts.Task,
+		"method", opts.Recon.Method, "output_mode", opts.Mode, "shard", opts.Shard.String(),
+		"threads", opts.Threads, "max_memory_mib", budgetMiB(opts.MaxMemory))
 	rep, err := challenge.Run(ctx, opts)
+	bar.close()
 	if rep != nil {
 		if terr := rep.WriteTable(e.stdout); terr != nil && err == nil {
 			err = terr
@@ -105,14 +149,14 @@ func runRun(e *env, args []string) error {
 
 // runOptions turns the run command's flag values into RunOptions; a bad value prints its
 // problem and returns errUsage.
-func runOptions(e *env, input, output, task, method, mode, threads, jobs, maxMem, shard,
+func runOptions(e *env, name, input, output, task, method, mode, threads, jobs, maxMem, shard,
 	layout string) (challenge.RunOptions, error) {
 	bad := func(flag string, err error) (challenge.RunOptions, error) {
-		fmt.Fprintf(e.stderr, "cmrecon run: --%s: %v\n", flag, err)
+		fmt.Fprintf(e.stderr, "cmrecon %s: --%s: %v\n", name, flag, err)
 		return challenge.RunOptions{}, errUsage
 	}
 	if input == "" || output == "" {
-		fmt.Fprintln(e.stderr, "cmrecon run: --input and --output are required")
+		fmt.Fprintf(e.stderr, "cmrecon %s: --input and --output are required\n", name)
 		return challenge.RunOptions{}, errUsage
 	}
 
@@ -122,8 +166,8 @@ func runOptions(e *env, input, output, task, method, mode, threads, jobs, maxMem
 		return bad("task", fmt.Errorf("%q: want TaskR1, TaskR2, TaskS1 or TaskS2", task))
 	}
 	m := recon.Method(method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
-		return bad("method", fmt.Errorf("%q: want zf or sense", method))
+	if m != recon.MethodZeroFilled && m != recon.MethodSENSE && m != recon.MethodCS {
+		return bad("method", fmt.Errorf("%q: want zf, sense or cs", method))
 	}
 	opts.Recon.Method = m
 	if opts.Mode != challenge.OutputRanking && opts.Mode != challenge.OutputFull {
@@ -131,7 +175,7 @@ func runOptions(e *env, input, output, task, method, mode, threads, jobs, maxMem
 	}
 
 	var err error
-	if opts.Threads, err = positiveInt(threads, runtime.NumCPU()); err != nil {
+	if opts.Threads, err = positiveInt(threads, runtime.GOMAXPROCS(0)); err != nil {
 		return bad("threads", err)
 	}
 	if opts.Jobs, err = positiveInt(jobs, 0); err != nil {
@@ -170,26 +214,10 @@ func positiveInt(s string, def int) (int, error) {
 	return n, nil
 }
 
-// logRunEvent logs a file's start (debug) or end (info, with the count and the ETA).
-func logRunEvent(e *env, out string, ev challenge.RunEvent) {
-	if runHook != nil {
-		runHook(ev)
+// budgetMiB returns a run's memory budget in MiB: max, or the default budget for 0.
+func budgetMiB(max int64) int64 {
+	if max <= 0 {
+		max = challenge.DefaultMemoryBudget()
 	}
-	name, err := filepath.Rel(out, ev.File.Output)
-	if err != nil {
-		name = ev.File.Output
-	}
-	if !ev.Finished {
-		e.log.Debug("start", "file", name)
-		return
-	}
-
-	attrs := []any{"done", fmt.Sprintf("%d/%d", ev.Done, ev.Total), "status", ev.File.Status,
-		"file", name, "seconds", fmt.Sprintf("%.2f", ev.File.Seconds),
-		"elapsed", ev.Elapsed.Round(time.Second), "eta", ev.ETA.Round(time.Second)}
-	if ev.File.Status == challenge.StatusFailed {
-		e.log.Error("file failed", append(attrs, "error", ev.File.Error)...)
-		return
-	}
-	e.log.Info("file", attrs...)
+	return max >> 20
 }

@@ -22,7 +22,8 @@ func runScore(e *env, args []string) error {
 	asMD := fs.Bool("md", false, "print the report as Markdown tables (the default)")
 	plotPath := fs.String("plot", "", "also write a PNG of SSIM by pattern and acceleration")
 	test := fs.Bool("test", false, "score as the test-phase scorer does (arrays squeezed "+
-		"first)")
+		"first, one submission per ground truth from <Task> or UnderSample_<Task>, extra "+
+		"files ignored)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -46,8 +47,7 @@ func runScore(e *env, args []string) error {
 		return errUsage
 	}
 
-	opts := challenge.ScoreOptions{Task: *task}
-	opts.Metric.Squeeze = *test
+	opts := challenge.ScoreOptions{Task: *task, Test: *test}
 	if *sheet != "" {
 		s, err := challenge.ReadSheetFile(*sheet)
 		if err != nil {
