@@ -54,6 +54,14 @@ type RunOptions struct {
 	// Progress, when not nil, receives an event when a file starts and when it ends. It is
 	// called from several goroutines, one call at a time.
 	Progress func(RunEvent)
+
+	// Settings describes the reconstruction settings, in a form that is equal exactly when
+	// the settings are. Run records it in its report and refuses an output folder that an
+	// earlier run (of any shard) made with other settings, since skipping its complete
+	// outputs would mix two reconstructions in one submission. "" means the settings Run
+	// knows of: method, output mode, layout and the CG-SENSE parameters; callers that set
+	// more (such as CS regularisers) describe them here.
+	Settings string
 }
 
 // FileStatus is the outcome of one file of a run.
@@ -106,6 +114,7 @@ type RunReport struct {
 	Threads   int          `json:"threads"`
 	Jobs      int          `json:"jobs"`
 	MaxMemory int64        `json:"max_memory"`
+	Settings  string       `json:"settings,omitempty"`
 	Started   time.Time    `json:"started"`
 	Seconds   float64      `json:"seconds"`
 
@@ -215,6 +224,9 @@ func Run(ctx context.Context, opts RunOptions) (*RunReport, error) {
 		return nil, err
 	}
 	defer lock.release()
+	if err := checkSettings(opts.Output, rep.Settings); err != nil {
+		return nil, err
+	}
 
 	todo := rep.plan(opts, opts.Shard.Select(files), previousRun(opts.Output, opts.Shard))
 	s := newScheduler(opts, rep)
@@ -278,9 +290,44 @@ func newRunReport(opts RunOptions, treeFiles int) *RunReport {
 	}
 	return &RunReport{
 		Input: opts.Input, Output: opts.Output, Task: opts.Task, Method: method, Mode: mode,
-		Shard: opts.Shard.String(), Threads: threads, Jobs: jobs, MaxMemory: maxMem,
-		Started: time.Now().UTC(), TreeFiles: treeFiles,
+		Settings: runSettings(opts), Shard: opts.Shard.String(), Threads: threads, Jobs: jobs,
+		MaxMemory: maxMem, Started: time.Now().UTC(), TreeFiles: treeFiles,
 	}
+}
+
+// runSettings returns opts.Settings, or when it is empty the settings Run knows of.
+func runSettings(opts RunOptions) string {
+	if opts.Settings != "" {
+		return opts.Settings
+	}
+	method, mode := opts.Recon.Method, opts.Mode
+	if method == "" {
+		method = recon.MethodZeroFilled
+	}
+	if mode == "" {
+		mode = OutputRanking
+	}
+	s := fmt.Sprintf("method=%s output-mode=%s layout=%s", method, mode, opts.Layout)
+	if method != recon.MethodZeroFilled {
+		r := opts.Recon
+		s += fmt.Sprintf(" lambda=%g iters=%d tol=%g", r.Lambda, r.Iterations, r.Tolerance)
+	}
+	return s
+}
+
+// checkSettings refuses an output folder holding a run report (of any shard) whose
+// settings differ from want. Reports without settings, from older versions, are accepted.
+func checkSettings(out, want string) error {
+	reports, _ := filepath.Glob(filepath.Join(out, ReportName(Shard{})+"*.json"))
+	for _, p := range reports {
+		rep, err := ReadRunReport(p)
+		if err != nil || rep.Settings == "" || rep.Settings == want {
+			continue
+		}
+		return fmt.Errorf("challenge: %s holds outputs made with other settings (%s); this "+
+			"run has %s: use another output folder", out, rep.Settings, want)
+	}
+	return nil
 }
 
 // runThreads returns the run's goroutine bound and the number of files at once.

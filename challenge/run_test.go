@@ -333,3 +333,50 @@ func sameFile(t *testing.T, a, b string) bool {
 	}
 	return bytes.Equal(x, y)
 }
+
+// TestRunSymlinkRoot runs, checks and scores through a symbolic link to the tree, as a mounted
+// /input often is: every file must be found as through the folder itself.
+func TestRunSymlinkRoot(t *testing.T) {
+	tree, _ := simulatedTree(t, 1)
+	link := filepath.Join(t.TempDir(), "input")
+	if err := os.Symlink(tree, link); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	rep, err := Run(context.Background(), RunOptions{Input: link, Output: out, Threads: 2})
+	if err != nil || rep.Done != 2 {
+		t.Fatalf("run through a link: %v, report %+v", err, rep)
+	}
+
+	check, err := CheckTree(CheckOptions{Input: link, Output: out})
+	if err != nil || !check.OK() || check.Complete != 2 {
+		t.Errorf("check through a link: %v, %v", err, check)
+	}
+	if _, err := ScoreTree(link, out, ScoreOptions{}); err != nil {
+		t.Errorf("score with the ground truth through a link: %v", err)
+	}
+}
+
+// TestRunSettingsMismatch resumes a run into a folder made with another method: the second
+// run must refuse rather than keep the first run's outputs as its own, and a run with the
+// same settings must resume.
+func TestRunSettingsMismatch(t *testing.T) {
+	tree, _ := simulatedTree(t, 1)
+	out := filepath.Join(t.TempDir(), "out")
+	opts := RunOptions{Input: tree, Output: out, Threads: 2,
+		Recon: recon.Options{Method: recon.MethodSENSE}}
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+
+	zf := opts
+	zf.Recon.Method = recon.MethodZeroFilled
+	if _, err := Run(context.Background(), zf); err == nil ||
+		!strings.Contains(err.Error(), "method=sense") {
+		t.Errorf("zero-filled run into a SENSE folder: error %v", err)
+	}
+	rep, err := Run(context.Background(), opts)
+	if err != nil || rep.Skipped != 2 {
+		t.Errorf("resuming with the same settings: %v, %d skipped", err, rep.Skipped)
+	}
+}

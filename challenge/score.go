@@ -159,7 +159,7 @@ func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
 // findTaskRoot returns the first folder, top down, that holds a task folder.
 func findTaskRoot(dir string) (string, error) {
 	var root string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := walkTree(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -282,7 +282,7 @@ func keyOf(t TreePath, task string) gtKey {
 // folders: those of the first folder first, each folder's in name order.
 func walkTask(dir string, folders []string, kind FileKind) ([]TreePath, error) {
 	var out []TreePath
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := walkTree(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == dir {
 				return filepath.SkipAll

@@ -73,23 +73,25 @@ type SimulatedFile struct {
 //
 // This is the layout the validation scorer reads, with the ground truth beside the inputs, so
 // output serves as both run --input and score --gt. The files are made in a temporary folder
-// inside output and moved into place only when all of them have been made, replacing
-// existing ones: a failure (an unreadable source, say) leaves output as it was. Two sources
+// inside output and moved into place only when all of them have been made: a failure (an
+// unreadable source, say) leaves output as it was. An output that already holds a tree of
+// the task is refused, since new files among old ones would make a mixed set. Two sources
 // that would write the same files (the same patient under two sets) are an error. The input
 // is only read. The result lists the kus files in the order made.
 func Simulate(input, output string, opts SimulateOptions) ([]SimulatedFile, error) {
-	task, set, err := simulateFolders(opts)
-	if err != nil {
+	if err := opts.Check(); err != nil {
 		return nil, err
 	}
+	task, set, _ := simulateFolders(opts)
 	scen := opts.Scenarios
 	if scen == nil {
 		scen = Scenarios2025()
 	}
-	if len(scen) == 0 {
-		return nil, fmt.Errorf("challenge: simulate: no scenarios")
-	}
 	perFile := max(1, opts.PerFile)
+	if _, err := os.Lstat(filepath.Join(output, task)); err == nil {
+		return nil, fmt.Errorf("challenge: simulate: %s already holds a %s tree; simulate "+
+			"into a new folder", output, task)
+	}
 
 	sources, err := findFullySampled(input)
 	if err != nil {
@@ -163,6 +165,18 @@ func moveStaged(stage, output string, out []SimulatedFile) error {
 	return nil
 }
 
+// Check reports options that Simulate would refuse (an unknown task, set or ground-truth
+// mode, an empty scenario list), so that callers can check them before making anything.
+func (opts SimulateOptions) Check() error {
+	if _, _, err := simulateFolders(opts); err != nil {
+		return err
+	}
+	if opts.Scenarios != nil && len(opts.Scenarios) == 0 {
+		return fmt.Errorf("challenge: simulate: no scenarios")
+	}
+	return nil
+}
+
 func simulateFolders(opts SimulateOptions) (task, set string, err error) {
 	task, set = opts.Task, opts.Set
 	if task == "" {
@@ -200,7 +214,7 @@ func scenariosFor(all []Scenario, i, perFile int) []Scenario {
 // findFullySampled returns the fully sampled files below root, sorted by path.
 func findFullySampled(root string) ([]TreePath, error) {
 	var out []TreePath
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := walkTree(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("challenge: simulate: %w", err)
 		}

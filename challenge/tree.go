@@ -87,7 +87,7 @@ func FindTreeFiles(root, task string) ([]TreeFile, error) {
 		files = append(files, f)
 		return nil
 	}
-	if err := filepath.WalkDir(root, walk); err != nil {
+	if err := walkTree(root, walk); err != nil {
 		return nil, err
 	}
 
@@ -223,4 +223,28 @@ func CheckOutput(path string, dims []int) error {
 		}
 	}
 	return nil
+}
+
+// walkTree is filepath.WalkDir that also follows a symbolic link at root itself, as a
+// mounted /input or a link to a data set often is (WalkDir follows no links). The paths
+// given to fn start with root as given, whatever the link points to.
+func walkTree(root string, fn fs.WalkDirFunc) error {
+	target := root
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			target = r
+		}
+	}
+	if target == root {
+		return filepath.WalkDir(root, fn)
+	}
+
+	return filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
+		if rel, rerr := filepath.Rel(target, p); rerr == nil && rel != "." {
+			p = filepath.Join(root, rel)
+		} else if rerr == nil {
+			p = root
+		}
+		return fn(p, d, err)
+	})
 }

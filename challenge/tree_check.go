@@ -91,7 +91,7 @@ func CheckTree(opts CheckOptions) (*CheckReport, error) {
 		}
 	}
 
-	err = filepath.WalkDir(opts.Output, func(p string, d fs.DirEntry, err error) error {
+	err = walkTree(opts.Output, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == opts.Output {
 				return filepath.SkipAll

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -52,25 +53,30 @@ func runSimulate(e *env, args []string) error {
 	if *perFile < 1 {
 		return bad("per-file", fmt.Errorf("%d: want at least 1", *perFile))
 	}
-
-	src := *input
+	if err := opts.Check(); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon simulate: %v\n", err)
+		return errUsage
+	}
+	var po phantom.Options
 	if *patients != 0 {
-		po, err := parsePhantomSize(*size)
-		if err != nil {
+		if po, err = parsePhantomSize(*size); err != nil {
 			return bad("phantom-size", err)
 		}
 		if *patients < 0 {
 			return bad("phantom", fmt.Errorf("%d: want at least 1", *patients))
 		}
-		src = filepath.Join(*output, "Phantom")
-		if _, err := challenge.WritePhantomSet(src, *patients, po); err != nil {
-			return err
-		}
-		e.log.Info("phantom training set written", "folder", src, "patients", *patients)
+	}
+	entries, err := os.ReadDir(*output)
+	existed := err == nil
+	if len(entries) > 0 {
+		fmt.Fprintf(e.stderr, "cmrecon simulate: --output %s is not empty; simulate writes "+
+			"a new tree into a new or empty folder\n", *output)
+		return errUsage
 	}
 
-	files, err := challenge.Simulate(src, *output, opts)
+	files, err := simulate(e, *input, *output, *patients, po, opts)
 	if err != nil {
+		removeMade(*output, existed)
 		return err
 	}
 	for _, f := range files {
@@ -82,6 +88,34 @@ func runSimulate(e *env, args []string) error {
 	}
 	e.log.Info("simulated", "files", len(files), "output", *output)
 	return nil
+}
+
+// simulate writes the phantom training set when patients > 0 and simulates the tree into
+// output, which was empty or absent.
+func simulate(e *env, input, output string, patients int, po phantom.Options,
+	opts challenge.SimulateOptions) ([]challenge.SimulatedFile, error) {
+	src := input
+	if patients > 0 {
+		src = filepath.Join(output, "Phantom")
+		if _, err := challenge.WritePhantomSet(src, patients, po); err != nil {
+			return nil, err
+		}
+		e.log.Info("phantom training set written", "folder", src, "patients", patients)
+	}
+	return challenge.Simulate(src, output, opts)
+}
+
+// removeMade removes what a failed simulate made in dir: dir itself when it did not exist
+// before, otherwise everything in it (it was empty).
+func removeMade(dir string, existed bool) {
+	if !existed {
+		os.RemoveAll(dir)
+		return
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, d := range entries {
+		os.RemoveAll(filepath.Join(dir, d.Name()))
+	}
 }
 
 // parseScenarios parses "all" or a comma-separated list such as "Uniform8,ktRadial16".

@@ -123,6 +123,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{"--phantom", "1", "--output", dir, "--scenarios", "Spiral8"}, "--scenarios"},
 		{[]string{"--phantom", "1", "--output", dir, "--phantom-size", "64x48"}, "--phantom-size"},
 		{[]string{"--phantom", "1", "--output", dir, "--per-file", "0"}, "--per-file"},
+		{[]string{"--phantom", "1", "--output", dir, "--set", "Bogus"}, "Bogus"},
 	} {
 		code, stdout, errOut := cli(t, append([]string{"simulate"}, c.args...)...)
 		if code != 2 || !strings.Contains(errOut, c.want) || stdout != "" {
@@ -161,6 +162,26 @@ func TestSimulateBadInput(t *testing.T) {
 	code, _, errOut = cli(t, "simulate", "--input", t.TempDir(), "--output", out)
 	if code != 1 || !strings.Contains(lastLine(errOut), "no fully sampled files") {
 		t.Errorf("empty input: exit %d, %q", code, lastLine(errOut))
+	}
+
+	// A phantom too small for the calibration lines fails after the phantom files are
+	// written: they must go too.
+	code, _, _ = cli(t, "simulate", "--phantom", "1", "--phantom-size", "8x8x1x1x1",
+		"--output", out)
+	if _, err := os.Stat(out); code != 1 || !os.IsNotExist(err) {
+		t.Errorf("phantom too small: exit %d, output folder left: %v", code, err)
+	}
+
+	// A folder that already holds something is refused before anything is written.
+	used := t.TempDir()
+	keep := filepath.Join(used, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = cli(t, "simulate", "--phantom", "1", "--output", used)
+	if got := listFiles(t, used); code != 2 || !strings.Contains(errOut, "not empty") ||
+		len(got) != 1 {
+		t.Errorf("non-empty output: exit %d, stderr %q, files %v", code, errOut, got)
 	}
 }
 
