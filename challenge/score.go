@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cmrecon/cmrecon/mat"
 	"github.com/cmrecon/cmrecon/metric"
+	"github.com/thedatashed/xlsxreader"
 )
 
 // ScoreOptions configures ScoreTree.
@@ -430,23 +432,34 @@ func (s *Sheet) lookup(task string, k gtKey) (SheetRow, bool) {
 // sheet name of the organisers' workbook: TaskR1, TaskR2, ...), in any order. Disease names
 // are cleaned as the scorer cleans them: spaces trimmed, commas removed, inner spaces
 // turned into underscores; empty ones are dropped.
-//
-// TODO: the organisers ship the sheet as an Excel workbook with one sheet per task; export
-// each sheet to CSV (adding a Task column) until .xlsx is read directly.
 func ReadSheet(r io.Reader, name string) (*Sheet, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	recs, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("challenge: sheet %s: %w", name, err)
 	}
+	s := &Sheet{}
+	if err := s.addRows(recs, name, ""); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// addRows appends the rows of one table (a header row, then one row per patient) to s;
+// task is the Task of rows without a Task column.
+func (s *Sheet) addRows(recs [][]string, name, task string) error {
+	if len(recs) == 0 {
+		return fmt.Errorf("challenge: sheet %s: no header row", name)
+	}
+	head := recs[0]
 	col := map[string]int{}
 	for i, h := range head {
 		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
 	}
 	for _, c := range []string{"Center", "Manufacturer", "AnonPatientID"} {
 		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("challenge: sheet %s: no column %s in the header", name, c)
+			return fmt.Errorf("challenge: sheet %s: no column %s in the header", name, c)
 		}
 	}
 
@@ -457,20 +470,18 @@ func ReadSheet(r io.Reader, name string) (*Sheet, error) {
 		}
 		return strings.TrimSpace(rec[i])
 	}
-	s := &Sheet{}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("challenge: sheet %s: %w", name, err)
+	for i, rec := range recs[1:] {
+		if blank(rec) {
+			continue
 		}
 		row := SheetRow{Task: get(rec, "Task"), Center: get(rec, "Center"),
 			Manufacturer: get(rec, "Manufacturer"), Patient: get(rec, "AnonPatientID")}
+		if row.Task == "" {
+			row.Task = task
+		}
 		if row.Center == "" || row.Manufacturer == "" || row.Patient == "" {
-			return nil, fmt.Errorf("challenge: sheet %s: line %d: empty Center, Manufacturer "+
-				"or AnonPatientID", name, line)
+			return fmt.Errorf("challenge: sheet %s: line %d: empty Center, Manufacturer "+
+				"or AnonPatientID", name, i+2)
 		}
 		for i := 1; i <= 4; i++ {
 			d := get(rec, fmt.Sprintf("Disease%d", i))
@@ -481,15 +492,87 @@ func ReadSheet(r io.Reader, name string) (*Sheet, error) {
 		}
 		s.Rows = append(s.Rows, row)
 	}
-	return s, nil
+	return nil
 }
 
-// ReadSheetFile reads a patient sheet from a CSV file (see ReadSheet).
+// blank reports a row with nothing but spaces in it, as spreadsheets end with.
+func blank(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// ReadSheetFile reads a patient sheet from a CSV file (see ReadSheet) or from an Excel
+// workbook (.xlsx), the form the organisers ship: every worksheet is a table as ReadSheet
+// reads it, and the rows of a worksheet named after a task (TaskR1, TaskR2, ...) without a
+// Task column belong to that task.
 func ReadSheetFile(path string) (*Sheet, error) {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return readWorkbook(path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: sheet: %w", err)
 	}
 	defer f.Close()
 	return ReadSheet(f, path)
+}
+
+// Bounds on the worksheets readWorkbook accepts: Excel's own row limit, and far more columns
+// than a patient sheet has, so a corrupt cell reference cannot make it allocate gigabytes.
+const (
+	maxSheetRows    = 1 << 20
+	maxSheetColumns = 1 << 10
+)
+
+// readWorkbook reads the worksheets of an Excel workbook (see ReadSheetFile).
+func readWorkbook(path string) (*Sheet, error) {
+	wb, err := xlsxreader.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("challenge: sheet %s: not a readable .xlsx workbook: %w", path,
+			err)
+	}
+	defer wb.Close()
+
+	s := &Sheet{}
+	for _, ws := range wb.Sheets {
+		var rows [][]string
+		for r := range wb.ReadRows(ws) {
+			if r.Error != nil {
+				return nil, fmt.Errorf("challenge: sheet %s: worksheet %q: %w", path, ws,
+					r.Error)
+			}
+			if r.Index < 1 || r.Index > maxSheetRows {
+				return nil, fmt.Errorf("challenge: sheet %s: worksheet %q: row %d out of "+
+					"range", path, ws, r.Index)
+			}
+			for len(rows) < r.Index-1 {
+				rows = append(rows, nil) // rows without cells are left out of the file
+			}
+			var rec []string
+			for _, c := range r.Cells {
+				i := c.ColumnIndex()
+				if i < 0 || i >= maxSheetColumns {
+					return nil, fmt.Errorf("challenge: sheet %s: worksheet %q: column %q out "+
+						"of range", path, ws, c.Column)
+				}
+				for len(rec) <= i {
+					rec = append(rec, "")
+				}
+				rec[i] = c.Value
+			}
+			rows = append(rows, rec)
+		}
+		task := ""
+		if slices.Contains(Tasks, ws) {
+			task = ws
+		}
+		if err := s.addRows(rows, path+": worksheet "+strconv.Quote(ws), task); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -743,5 +744,67 @@ func checkFinal(t *testing.T, s metric.Summary, psnr, ssim, nmse float64) {
 	if !near(s.PSNR, psnr, tolAgg) || !near(s.SSIM, ssim, tolAgg) || !near(s.NMSE, nmse,
 		tolAgg) {
 		t.Errorf("final %v %v %v, want %v %v %v", s.PSNR, s.SSIM, s.NMSE, psnr, ssim, nmse)
+	}
+}
+
+// TestReadSheetWorkbook reads an Excel workbook written by openpyxl, an independent writer:
+// one worksheet per task as the organisers ship it, numbers as numeric cells, an empty cell
+// in the middle of a row and an empty row. The rows must be those of the same table read
+// as CSV, with the worksheet's name as their task.
+func TestReadSheetWorkbook(t *testing.T) {
+	if err := exec.Command("/usr/bin/python3", "-c", "import openpyxl").Run(); err != nil {
+		t.Skip("/usr/bin/python3 with openpyxl (Debian's python3-openpyxl) not available")
+	}
+	path := filepath.Join(t.TempDir(), "sheet.xlsx")
+	script := `
+import sys, openpyxl
+wb = openpyxl.Workbook()
+r1 = wb.active
+r1.title = "TaskR1"
+r1.append(["Center", "Manufacturer", "AnonPatientID"])
+r1.append(["Center001", "UIH_30T_umr780", "P001"])
+r1.append([])
+r1.append(["Center002", "Siemens_30T_CIMA.X", "P002"])
+r2 = wb.create_sheet("TaskR2")
+r2.append(["AnonPatientID", "Center", "Manufacturer", "Disease1", "Disease2"])
+r2.append(["P007", "Center005", "UIH_15T_umr670", None, "Dilated cardiomyopathy"])
+r2.append(["P008", "Center005", "UIH_15T_umr670", "Left, ventricular", 12])
+wb.save(sys.argv[1])
+`
+	if out, err := exec.Command("/usr/bin/python3", "-c", script, path).CombinedOutput(); err !=
+		nil {
+		t.Fatalf("openpyxl: %v\n%s", err, out)
+	}
+
+	got, err := ReadSheetFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SheetRow{
+		{Task: "TaskR1", Center: "Center001", Manufacturer: "UIH_30T_umr780", Patient: "P001"},
+		{Task: "TaskR1", Center: "Center002", Manufacturer: "Siemens_30T_CIMA.X",
+			Patient: "P002"},
+		{Task: "TaskR2", Center: "Center005", Manufacturer: "UIH_15T_umr670", Patient: "P007",
+			Diseases: []string{"Dilated_cardiomyopathy"}},
+		{Task: "TaskR2", Center: "Center005", Manufacturer: "UIH_15T_umr670", Patient: "P008",
+			Diseases: []string{"Left_ventricular", "12"}},
+	}
+	if len(got.Rows) != len(want) {
+		t.Fatalf("rows %+v, want %+v", got.Rows, want)
+	}
+	for i, w := range want {
+		g := got.Rows[i]
+		if g.Task != w.Task || g.Center != w.Center || g.Manufacturer != w.Manufacturer ||
+			g.Patient != w.Patient || !slices.Equal(g.Diseases, w.Diseases) {
+			t.Errorf("row %d: %+v, want %+v", i, g, w)
+		}
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.xlsx")
+	if err := os.WriteFile(bad, []byte("Center,Manufacturer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSheetFile(bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("a CSV named .xlsx: error %v, want one naming %s", err, bad)
 	}
 }

@@ -15,7 +15,7 @@
 //	            [--progress auto|bar|log]
 //	cmrecon container [--input /input] [--output /output] [run flags]
 //	cmrecon check --input DIR --output DIR [--task T] [--output-mode M] [--json]
-//	cmrecon score --gt DIR --submission DIR [--task T] [--sheet FILE.csv] [--json|--csv|--md]
+//	cmrecon score --gt DIR --submission DIR [--task T] [--sheet FILE.xlsx] [--json|--csv|--md]
 //	              [--plot OUT.png] [--test]
 //	cmrecon simulate (--input DIR | --phantom N) --output DIR [--task T] [--scenarios LIST]
 //	              [--per-file K] [--seed S] [--gt-mode ranking|full]

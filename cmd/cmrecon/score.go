@@ -7,15 +7,15 @@ import (
 )
 
 func runScore(e *env, args []string) error {
-	fs := newFlags(e, "score", "--gt DIR --submission DIR [--task T] [--sheet FILE.csv] "+
+	fs := newFlags(e, "score", "--gt DIR --submission DIR [--task T] [--sheet FILE.xlsx|csv] "+
 		"[--json|--csv|--md] [--plot OUT.png] [--test]")
 	gt := fs.String("gt", "", "ground-truth tree (<Task>/MultiCoil/<Modality>/<Set>/"+
 		"FullSample_<Task>/...)")
 	sub := fs.String("submission", "", "submission tree (<Task>/MultiCoil/<Modality>/<Set>/"+
 		"UnderSample_<Task>/...)")
 	task := fs.String("task", "", "score this task only (default: every task of --gt)")
-	sheet := fs.String("sheet", "", "patient sheet as CSV (Center, Manufacturer, "+
-		"AnonPatientID, Disease1..4, optional Task): groups TaskR1 by the sheet's centre and "+
+	sheet := fs.String("sheet", "", "the organisers' patient sheet, .xlsx (a worksheet per "+
+		"task) or CSV (Center, Manufacturer, AnonPatientID, Disease1..4, optional Task): groups TaskR1 by the sheet's centre and "+
 		"manufacturer and the other tasks by disease")
 	asJSON := fs.Bool("json", false, "print the report as JSON (every file, group and task)")
 	asCSV := fs.Bool("csv", false, "print the report as CSV (file, group and task rows)")
