@@ -100,7 +100,9 @@ var ErrExtraFile = errors.New("extra file submitted")
 // (Val_Score2025.py, Test_Score2025.py) do.
 //
 // Both roots are found as the scorer finds them: the first folder, top down, that holds a
-// TaskR1, TaskR2, TaskS1 or TaskS2 folder. The ground truth of a task is every
+// TaskR1, TaskR2, TaskS1 or TaskS2 folder. The submission may also be an archive, as it is
+// uploaded: a .zip, .tar, .tar.gz or .tgz file is unpacked into a temporary folder first
+// (bounded by MaxArchiveBytes), and the report names its files as paths inside the archive. The ground truth of a task is every
 // <Task>/<Coil>/<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat;
 // its submissions are the <name>_kus_*.mat files of the same place under
 // UnderSample_<Task> (in test mode also <Task>, see ScoreOptions.Test). Each submission is
@@ -125,6 +127,15 @@ func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
 	gtRoot, err := findTaskRoot(gt)
 	if err != nil {
 		return nil, fmt.Errorf("challenge: ground truth: %w", err)
+	}
+	archive := ""
+	if isArchive(submission) {
+		dir, err := unpackArchive(submission)
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		archive, submission = submission, dir
 	}
 	subRoot, err := findTaskRoot(submission)
 	if err != nil {
@@ -155,7 +166,30 @@ func ScoreTree(gt, submission string, opts ScoreOptions) (*ScoreReport, error) {
 		return nil, fmt.Errorf("challenge: %s: %s (<Task>/MultiCoil/<Modality>/<Set>/"+
 			"FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat)", gtRoot, what)
 	}
+	if archive != "" {
+		rep.nameArchive(submission, archive)
+	}
 	return rep, nil
+}
+
+// nameArchive rewrites the submission paths of r, which lie in the temporary folder dir
+// that an archive was unpacked into, as paths inside the archive: "Submission.zip/TaskR1/...".
+func (r *ScoreReport) nameArchive(dir, archive string) {
+	rename := func(p string) string {
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return p
+		}
+		return filepath.Join(archive, rel)
+	}
+	r.Submission = rename(r.Submission)
+	for i := range r.Tasks {
+		for j := range r.Tasks[i].Files {
+			if f := &r.Tasks[i].Files[j]; f.Submission != "" {
+				f.Submission = rename(f.Submission)
+			}
+		}
+	}
 }
 
 // findTaskRoot returns the first folder, top down, that holds a task folder.
@@ -276,6 +310,13 @@ func compareKeys(a, b gtKey) int {
 func keyOf(t TreePath, task string) gtKey {
 	k := gtKey{task: task, coil: t.Coil, modality: t.Modality, set: t.Set, name: t.File.Base}
 	k.center, k.vendor, k.patient = t.Sub[0], t.Sub[1], t.Sub[2]
+
+	// The 2025 scorer renames this vendor folder of the TaskR2 mapping submissions before
+	// scoring, mending a folder name of the released data (cmrxrecon-data.md, section 5.4).
+	if task == "TaskR2" && k.modality == "Mapping" && k.center == "Center004" &&
+		k.vendor == "UIH_30T_umr780" {
+		k.vendor = "UIH_15T_umr680"
+	}
 	return k
 }
 

@@ -12,7 +12,7 @@ func runScore(e *env, args []string) error {
 	gt := fs.String("gt", "", "ground-truth tree (<Task>/MultiCoil/<Modality>/<Set>/"+
 		"FullSample_<Task>/...)")
 	sub := fs.String("submission", "", "submission tree (<Task>/MultiCoil/<Modality>/<Set>/"+
-		"UnderSample_<Task>/...)")
+		"UnderSample_<Task>/...), or the archive uploaded (.zip, .tar, .tar.gz, .tgz)")
 	task := fs.String("task", "", "score this task only (default: every task of --gt)")
 	sheet := fs.String("sheet", "", "the organisers' patient sheet, .xlsx (a worksheet per "+
 		"task) or CSV (Center, Manufacturer, AnonPatientID, Disease1..4, optional Task): groups TaskR1 by the sheet's centre and "+
