@@ -1,0 +1,292 @@
+// Command sense is the cmrecon side of bench/sense/run.sh, which times CG-SENSE and ESPIRiT
+// side by side with Debian's bart on the same BART .cfl files. Every subcommand reads and
+// writes .cfl/.hdr pairs, so its time includes file I/O as bart's does.
+//
+// Usage:
+//
+//	sense gen [-nx 512 -ny 216 -nc 10 -nt 12 -r 4 -calib 24] DIR
+//	sense ecalib [-threads 1] KSP SENS
+//	sense pics [-threads 1] [-iters 30] [-lambda 0] [-solver auto] [-ranking] KSP SENS OUT
+//	sense score [-ranking] REF IMG
+//
+// gen writes a phantom cine (package phantom) as DIR/full (fully sampled k-space), DIR/ksp
+// (undersampled with a Uniform line mask of acceleration r and calib central lines, zeros
+// elsewhere, as bart expects), DIR/ksp_avg (ksp averaged over frames, bart avg's result)
+// and DIR/ref (the challenge's reference: the root sum of squares of the fully sampled coil
+// images). Dims follow BART: readout, phase, 1, coils, then frames in dimension 10.
+//
+// ecalib estimates ESPIRiT maps (recon.EstimateMaps, mask from the non-zero samples) like
+// "bart ecalib -m1"; pics solves CG-SENSE (recon.SENSE) like "bart pics -l2"; score prints
+// the challenge metric (package metric, ground truth as reference) of |IMG| against REF,
+// over every frame, on the whole image or with -ranking on the ranking crop (the central
+// round(nx/3) x round(ny/2)). pics -ranking reconstructs only what the ranking output keeps
+// (the columns of the crop; frames are all kept so that score can compare every frame).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/metric"
+	"github.com/cmrecon/cmrecon/phantom"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: sense gen|ecalib|pics|score ...")
+		os.Exit(2)
+	}
+	cmds := map[string]func([]string) error{
+		"gen": gen, "ecalib": ecalib, "pics": pics, "score": score,
+	}
+	run, ok := cmds[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "sense: unknown subcommand %q\n", os.Args[1])
+		os.Exit(2)
+	}
+	if err := run(os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "sense:", err)
+		os.Exit(1)
+	}
+}
+
+// bartDims returns BART dims for (nx, ny, nc, nt): coils in dimension 3, frames in 10.
+func bartDims(nx, ny, nc, nt int) []int {
+	d := []int{nx, ny, 1, nc, 1, 1, 1, 1, 1, 1, nt}
+	return d
+}
+
+func gen(args []string) error {
+	fs := flag.NewFlagSet("gen", flag.ExitOnError)
+	nx := fs.Int("nx", 512, "readout samples")
+	ny := fs.Int("ny", 216, "phase-encoding lines")
+	nc := fs.Int("nc", 10, "coils")
+	nt := fs.Int("nt", 12, "frames")
+	r := fs.Int("r", 4, "acceleration of the Uniform mask")
+	calib := fs.Int("calib", 24, "central calibration lines")
+	fs.Parse(args)
+	if fs.NArg() != 1 {
+		return errors.New("gen: want one output directory")
+	}
+	dir := fs.Arg(0)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NT = *nx, *ny, *nc, *nt
+	cine, err := phantom.New(o)
+	if err != nil {
+		return err
+	}
+	k := &cine.KSpace
+	dims := bartDims(k.NX, k.NY, k.NC, k.NT)
+	if err := mat.WriteCFL(filepath.Join(dir, "full"), dims, k.Data); err != nil {
+		return err
+	}
+
+	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.Uniform,
+		NX: k.NX, NY: k.NY, NT: 1, R: *r, NCalib: *calib})
+	if err != nil {
+		return err
+	}
+	if err := recon.ApplyMask(k, m); err != nil {
+		return err
+	}
+	if err := mat.WriteCFL(filepath.Join(dir, "ksp"), dims, k.Data); err != nil {
+		return err
+	}
+
+	n := k.NX * k.NY * k.NC
+	avg := make([]complex64, n)
+	for it := range k.NT {
+		for i, v := range k.Data[it*n : (it+1)*n] {
+			avg[i] += v / complex(float32(k.NT), 0)
+		}
+	}
+	if err := mat.WriteCFL(filepath.Join(dir, "ksp_avg"), bartDims(k.NX, k.NY, k.NC, 1),
+		avg); err != nil {
+		return err
+	}
+
+	ref := make([]complex64, len(cine.GroundTruth.Data))
+	for i, v := range cine.GroundTruth.Data {
+		ref[i] = complex(v, 0)
+	}
+	fmt.Printf("gen: %v k-space, Uniform R=%d with %d calibration lines (effective R %.2f)\n",
+		k.Dims, *r, *calib, challenge.EffectiveR(m))
+	return mat.WriteCFL(filepath.Join(dir, "ref"), bartDims(k.NX, k.NY, 1, k.NT), ref)
+}
+
+// readKSpace reads a BART k-space file (readout, phase, 1, coils, frames in dimension 10).
+func readKSpace(path string) (*recon.KSpace, error) {
+	data, dims, err := mat.ReadCFL(path)
+	if err != nil {
+		return nil, err
+	}
+	d := recon.Dims{NX: dims[0], NY: dims[1], NC: dims[3], NZ: 1, NT: 1}
+	if len(dims) > 10 {
+		d.NT = dims[10]
+	}
+	if d.Len() != len(data) {
+		return nil, fmt.Errorf("%s: dims %v: want readout, phase, 1, coils, frames in "+
+			"dimension 10", path, dims)
+	}
+	return &recon.KSpace{Dims: d, Data: data}, nil
+}
+
+// profiled runs fn, writing a CPU profile to $CPUPROFILE when it is set.
+func profiled(fn func() error) error {
+	path := os.Getenv("CPUPROFILE")
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
+}
+
+func ecalib(args []string) error {
+	fs := flag.NewFlagSet("ecalib", flag.ExitOnError)
+	threads := fs.Int("threads", 1, "goroutines")
+	fs.Parse(args)
+	if fs.NArg() != 2 {
+		return errors.New("ecalib: want KSP SENS")
+	}
+	start := time.Now()
+	k, err := readKSpace(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	return profiled(func() error {
+		m := challenge.MaskFromSamples(k)
+		maps, err := recon.EstimateMaps(k, m, recon.ESPIRiTOptions{Threads: *threads})
+		if err != nil {
+			return err
+		}
+		err = mat.WriteCFL(fs.Arg(1), bartDims(k.NX, k.NY, k.NC, 1), maps.Data)
+		fmt.Printf("cmrecon ecalib: %.3f s\n", time.Since(start).Seconds())
+		return err
+	})
+}
+
+func pics(args []string) error {
+	fs := flag.NewFlagSet("pics", flag.ExitOnError)
+	threads := fs.Int("threads", 1, "goroutines")
+	iters := fs.Int("iters", 30, "CG iterations")
+	lambda := fs.Float64("lambda", 0, "Tikhonov weight")
+	solver := fs.String("solver", "auto", "auto, plane (2-D operator) or columns "+
+		"(per-column CG)")
+	ranking := fs.Bool("ranking", false, "reconstruct only the columns of the ranking crop")
+	fs.Parse(args)
+	if fs.NArg() != 3 {
+		return errors.New("pics: want KSP SENS OUT")
+	}
+	start := time.Now()
+	k, err := readKSpace(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	sd, sdims, err := mat.ReadCFL(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	if len(sd) != k.NX*k.NY*k.NC || sdims[0] != k.NX || sdims[1] != k.NY {
+		return fmt.Errorf("%s: dims %v do not fit k-space %v", fs.Arg(1), sdims, k.Dims)
+	}
+	maps := &recon.CoilMaps{NX: k.NX, NY: k.NY, NC: k.NC, NZ: 1, Data: sd}
+
+	return profiled(func() error {
+		m := challenge.MaskFromSamples(k)
+		opts := recon.SENSEOptions{Lambda: *lambda, Iterations: *iters, Threads: *threads}
+		switch *solver {
+		case "auto":
+		case "plane":
+		case "columns":
+			opts.Columns = true
+		default:
+			return fmt.Errorf("pics: -solver %q: want auto, plane or columns", *solver)
+		}
+		if *ranking {
+			sel, err := challenge.RankingSelection("cine", k.NX, k.NY, 1, k.NT)
+			if err != nil {
+				return err
+			}
+			opts.Subset = recon.Subset{X0: sel.X0, X1: sel.X0 + sel.CX}
+		}
+		img, err := recon.SENSE(k, m, maps, opts)
+		if err != nil {
+			return err
+		}
+		err = mat.WriteCFL(fs.Arg(2), bartDims(k.NX, k.NY, 1, k.NT), img.Data)
+		fmt.Printf("cmrecon pics: %.3f s\n", time.Since(start).Seconds())
+		return err
+	})
+}
+
+func score(args []string) error {
+	fs := flag.NewFlagSet("score", flag.ExitOnError)
+	ranking := fs.Bool("ranking", false, "score the ranking crop only")
+	fs.Parse(args)
+	if fs.NArg() != 2 {
+		return errors.New("score: want REF IMG")
+	}
+	ref, rdims, err := mat.ReadCFL(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	img, idims, err := mat.ReadCFL(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	if len(ref) != len(img) || rdims[0] != idims[0] || rdims[1] != idims[1] {
+		return fmt.Errorf("%s has dims %v, %s %v", fs.Arg(0), rdims, fs.Arg(1), idims)
+	}
+	nx, ny := rdims[0], rdims[1]
+	nt := len(ref) / (nx * ny)
+
+	x0, y0, cx, cy := 0, 0, nx, ny
+	if *ranking {
+		sel, err := challenge.RankingSelection("cine", nx, ny, 1, nt)
+		if err != nil {
+			return err
+		}
+		x0, y0, cx, cy = sel.X0, sel.Y0, sel.CX, sel.CY
+	}
+	crop := func(v []complex64) []float32 {
+		out := make([]float32, 0, cx*cy*nt)
+		for it := range nt {
+			for y := y0; y < y0+cy; y++ {
+				for _, z := range v[it*nx*ny+y*nx+x0 : it*nx*ny+y*nx+x0+cx] {
+					out = append(out, float32(math.Hypot(float64(real(z)), float64(imag(z)))))
+				}
+			}
+		}
+		return out
+	}
+	dims := []int{cx, cy, nt}
+	r, err := metric.Evaluate(crop(ref), crop(img), dims, dims,
+		metric.Options{Order: metric.OrderTextbook})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("score %s: SSIM %.5f PSNR %.3f NMSE %.5f\n", filepath.Base(fs.Arg(1)), r.SSIM,
+		r.PSNR, r.NMSE)
+	return nil
+}
