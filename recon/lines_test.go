@@ -50,25 +50,25 @@ func TestLineNormalMatchesSenseOp(t *testing.T) {
 				mask[x+c.nx*y] = w[y]
 			}
 		}
-		op, err := NewSenseOp(c.nx, c.ny, c.nc, maps, mask)
+		plane, err := NewSenseOp(c.nx, c.ny, c.nc, maps, mask)
 		if err != nil {
 			t.Fatal(err)
 		}
 		x := randomVec(rng, c.nx*c.ny)
 		want := make([]complex64, c.nx*c.ny)
-		op.Normal(want, x, nil)
+		plane.Normal(want, x, nil)
 
-		lp := newLineProblem(c.nx, c.ny, c.nc, maps, w, c.x0, c.x1, 0)
-		xv := make([]complex64, lp.len())
-		gv := make([]complex64, lp.len())
-		lp.gather(xv, x, c.nx, c.x0)
-		active := make([]bool, lp.blocks*lineBlock)
-		for i := range active {
-			active[i] = true
+		cm := newColMaps(c.nx, c.ny, c.nc, maps, c.x0, c.x1)
+		op := newColOp(cm, w, 0)
+		xv := make([]complex64, cm.len())
+		gv := make([]complex64, cm.len())
+		cm.gather(xv, x, c.nx)
+		t1 := make([]complex64, cm.blockSize)
+		for k := range cm.blocks {
+			op.applyBlock(gv, xv, t1, k)
 		}
-		lp.apply(gv, xv, active, 2)
 		got := make([]complex64, c.nx*c.ny)
-		lp.scatter(got, gv, c.nx, c.x0)
+		cm.scatter(got, gv, c.nx)
 
 		diff := make([]complex64, len(got))
 		ref := make([]complex64, len(got))
@@ -108,12 +108,13 @@ func TestSENSEColumnsVsJoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := SENSEOptions{Lambda: 0.01, Iterations: 500, Tolerance: 1e-6, Columns: true}
+		opts := SENSEOptions{Lambda: 0.01, Iterations: 500, Tolerance: 1e-6,
+			Solver: SolverColumns}
 		cols, err := SENSE(k, m, maps, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts.Columns = false
+		opts.Solver = SolverPlane
 		joint, err := SENSE(k, m, maps, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +131,7 @@ func TestSENSEColumnsVsJoint(t *testing.T) {
 		}
 
 		x0, x1 := c.nx/3, c.nx/3+c.nx/3
-		opts.Columns = true
+		opts.Solver = SolverColumns
 		opts.Subset = Subset{X0: x0, X1: x1, Keep: func(_, it int) bool { return it == 1 }}
 		part, err := SENSE(k, m, maps, opts)
 		if err != nil {

@@ -4,14 +4,14 @@
 //
 // Usage:
 //
-//	sense gen [-nx 512 -ny 216 -nc 10 -nt 12 -r 4 -calib 24] DIR
+//	sense gen [-nx 512 -ny 216 -nc 10 -nt 12 -pattern Uniform -r 4 -calib 24] DIR
 //	sense ecalib [-threads 1] KSP SENS
-//	sense pics [-threads 1] [-iters 30] [-lambda 0] [-solver auto] [-ranking] KSP SENS OUT
+//	sense pics [-threads 1] [-iters 30] [-lambda 0] [-solver S] [-ranking] KSP SENS OUT
 //	sense score [-ranking] REF IMG
 //
 // gen writes a phantom cine (package phantom) as DIR/full (fully sampled k-space), DIR/ksp
-// (undersampled with a Uniform line mask of acceleration r and calib central lines, zeros
-// elsewhere, as bart expects), DIR/ksp_avg (ksp averaged over frames, bart avg's result)
+// (undersampled with a mask of the challenge's generator, challenge.GenerateMask, by default
+// Uniform with acceleration r and calib central lines, zeros elsewhere, as bart expects), DIR/ksp_avg (ksp averaged over frames, bart avg's result)
 // and DIR/ref (the challenge's reference: the root sum of squares of the fully sampled coil
 // images). Dims follow BART: readout, phase, 1, coils, then frames in dimension 10.
 //
@@ -73,6 +73,8 @@ func gen(args []string) error {
 	nt := fs.Int("nt", 12, "frames")
 	r := fs.Int("r", 4, "acceleration of the Uniform mask")
 	calib := fs.Int("calib", 24, "central calibration lines")
+	pattern := fs.String("pattern", "Uniform", "mask pattern: Uniform, ktGaussian or ktRadial")
+	snr := fs.Float64("snr", 150, "phantom SNR (see phantom.Options)")
 	fs.Parse(args)
 	if fs.NArg() != 1 {
 		return errors.New("gen: want one output directory")
@@ -83,7 +85,7 @@ func gen(args []string) error {
 	}
 
 	o := phantom.DefaultOptions()
-	o.NX, o.NY, o.NC, o.NT = *nx, *ny, *nc, *nt
+	o.NX, o.NY, o.NC, o.NT, o.SNR = *nx, *ny, *nc, *nt, *snr
 	cine, err := phantom.New(o)
 	if err != nil {
 		return err
@@ -94,8 +96,12 @@ func gen(args []string) error {
 		return err
 	}
 
-	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.Uniform,
-		NX: k.NX, NY: k.NY, NT: 1, R: *r, NCalib: *calib})
+	mt := k.NT
+	if challenge.Pattern(*pattern) == challenge.Uniform {
+		mt = 1
+	}
+	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.Pattern(*pattern),
+		NX: k.NX, NY: k.NY, NT: mt, R: *r, NCalib: *calib, Seed: 1})
 	if err != nil {
 		return err
 	}
@@ -122,8 +128,8 @@ func gen(args []string) error {
 	for i, v := range cine.GroundTruth.Data {
 		ref[i] = complex(v, 0)
 	}
-	fmt.Printf("gen: %v k-space, Uniform R=%d with %d calibration lines (effective R %.2f)\n",
-		k.Dims, *r, *calib, challenge.EffectiveR(m))
+	fmt.Printf("gen: %v k-space, %s R=%d with %d calibration lines (effective R %.2f)\n",
+		k.Dims, *pattern, *r, *calib, challenge.EffectiveR(m))
 	return mat.WriteCFL(filepath.Join(dir, "ref"), bartDims(k.NX, k.NY, 1, k.NT), ref)
 }
 
@@ -191,8 +197,7 @@ func pics(args []string) error {
 	threads := fs.Int("threads", 1, "goroutines")
 	iters := fs.Int("iters", 30, "CG iterations")
 	lambda := fs.Float64("lambda", 0, "Tikhonov weight")
-	solver := fs.String("solver", "auto", "auto, plane (2-D operator) or columns "+
-		"(per-column CG)")
+	solver := fs.String("solver", "", "recon.Solver: \"\" (auto), plane, lines or columns")
 	ranking := fs.Bool("ranking", false, "reconstruct only the columns of the ranking crop")
 	fs.Parse(args)
 	if fs.NArg() != 3 {
@@ -215,14 +220,7 @@ func pics(args []string) error {
 	return profiled(func() error {
 		m := challenge.MaskFromSamples(k)
 		opts := recon.SENSEOptions{Lambda: *lambda, Iterations: *iters, Threads: *threads}
-		switch *solver {
-		case "auto":
-		case "plane":
-		case "columns":
-			opts.Columns = true
-		default:
-			return fmt.Errorf("pics: -solver %q: want auto, plane or columns", *solver)
-		}
+		opts.Solver = recon.Solver(*solver)
 		if *ranking {
 			sel, err := challenge.RankingSelection("cine", k.NX, k.NY, 1, k.NT)
 			if err != nil {
