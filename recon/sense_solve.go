@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cmrecon/cmrecon/asm"
+	"github.com/cmrecon/cmrecon/fft"
 )
 
 // Solver selects how SENSE solves each slice/frame problem.
@@ -25,20 +26,20 @@ const (
 	SolverPlane Solver = "plane"
 
 	// SolverLines runs the same iteration as SolverPlane, with step sizes from inner
-	// products over all the columns solved, on the column-decoupled operator of a line
-	// mask: one inverse FFT along kx up front, then 1-D FFTs along ky only (about 45% of
-	// the FFT work of SolverPlane). When Subset names a column range, only those columns
-	// are solved and the step sizes come from them alone, so the iterates differ slightly
-	// from those of the full image (bench/README.md measures the effect on the ranking
-	// crop). Masks that are not line masks use SolverPlane.
+	// products over all the columns, on the column-decoupled operator of a line mask: one
+	// inverse FFT up front, then 1-D FFTs along ky only (less than half the FFT work of
+	// SolverPlane). Its step sizes depend on every column, so it solves every column
+	// whatever Subset asks for (solving only a range would change the columns it keeps).
+	// Masks that are not line masks use SolverPlane.
 	SolverLines Solver = "lines"
 
 	// SolverColumns solves every image column of a line mask with conjugate gradients of
 	// its own (own step sizes and stopping), so the result of a column does not depend on
-	// which other columns are solved. It converges to the same solution as the others, but
-	// a column of ny unknowns converges within ny iterations, so with Lambda 0 the early
-	// stopping that regularises the joint iteration is lost and noise is amplified more:
-	// use it with a Tikhonov Lambda. Masks that are not line masks use SolverPlane.
+	// which other columns are solved and only the columns Subset names are solved. It
+	// converges to the same solution as the others, but a column of ny unknowns converges
+	// within ny iterations, so with Lambda 0 the early stopping that regularises the joint
+	// iteration is lost and noise is amplified more: use it with a Tikhonov Lambda such as
+	// DefaultLambda. Masks that are not line masks use SolverPlane.
 	SolverColumns Solver = "columns"
 )
 
@@ -78,8 +79,8 @@ type SENSEOptions struct {
 	Progress func(Progress)
 
 	// Subset, when not its zero value, restricts the solve to the slices and frames an output
-	// needs, and for the line solvers also to its image columns; the rest of the result is
-	// zero (or Init).
+	// needs, and for SolverColumns also to its image columns; the rest of the result is
+	// zero (or Init). A subset never changes the values it keeps.
 	Subset Subset
 }
 
@@ -178,6 +179,10 @@ func (b Bytes) String() string {
 	return ""
 }
 
+// fftScratch is the scratch package fft holds per goroutine for the transforms SENSE runs:
+// two lane buffers of about 32 KiB and their twiddle temporaries.
+const fftScratch = 128 << 10
+
 // PlanSENSE returns the plan SENSE follows for k-space of dims d sampled with m: the solver,
 // how many problems it solves at once and with how many goroutines each, and the memory it
 // allocates. It fails when one problem alone needs more than opts.MaxMemory.
@@ -221,14 +226,16 @@ func PlanSENSE(d Dims, m *Mask, opts SENSEOptions) (SENSEPlan, error) {
 	inner := func(w int) int64 { return int64(max(1, threads/w)) }
 	block := int64(8 * lineBlock * d.NY)
 	perWorker := func(w int) int64 {
-		return 5*8*n + 4*n + inner(w)*block
+		return 5*8*n + 4*n + inner(w)*fftScratch
 	}
 	if p.Solver != SolverPlane {
-		x0, x1 := opts.Subset.columns(d.NX)
-		p.Columns = x1 - x0
+		if p.Solver == SolverColumns {
+			x0, x1 := opts.Subset.columns(d.NX)
+			p.Columns = x1 - x0
+		}
 		vec := int64((p.Columns+lineBlock-1)/lineBlock) * block
 		p.SliceBytes = int64(d.NC) * vec
-		perWorker = func(w int) int64 { return 5*vec + 2*8*n + inner(w)*block }
+		perWorker = func(w int) int64 { return 5*vec + 2*8*n + inner(w)*(block+fftScratch) }
 	}
 
 	total := func(w int) int64 {
@@ -333,15 +340,15 @@ func SENSE(y *KSpace, m *Mask, maps *CoilMaps, opts SENSEOptions) (*ComplexImage
 		sliceMaps: make([]sliceMaps, nz), work: make([]*senseWork, plan.Workers)}
 	if plan.Solver != SolverPlane {
 		s.weights = LineWeights(m)
+		s.plan2D = plan2D(nx, ny).WithWorkers(plan.Threads)
 	}
-	errs := make([]error, len(jobs))
 	parallelFor(len(jobs), plan.Workers, func(w, i int) {
 		j := jobs[i]
 		if s.work[w] == nil {
 			s.work[w] = &senseWork{}
 		}
 		if plan.Solver == SolverPlane {
-			errs[i] = s.solvePlane(j.iz, j.it, s.work[w])
+			s.solvePlane(j.iz, j.it, s.work[w])
 		} else {
 			s.solveLines(j.iz, j.it, s.work[w])
 		}
@@ -349,9 +356,6 @@ func SENSE(y *KSpace, m *Mask, maps *CoilMaps, opts SENSEOptions) (*ComplexImage
 			s.sliceMaps[j.iz].release()
 		}
 	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
@@ -365,6 +369,7 @@ type senseRun struct {
 	out       *ComplexImage
 	report    func(Progress)
 	weights   [][]float32 // ky weights per mask frame (line solvers)
+	plan2D    *fft.Plan2D // the right-hand side's FFT (line solvers)
 	sliceMaps []sliceMaps
 	work      []*senseWork
 }
@@ -396,6 +401,8 @@ func (sm *sliceMaps) release() {
 type senseWork struct {
 	x, b          []complex64
 	plane, plane2 []complex64
+	r, p, q       []complex64 // plane solver CG vectors
+	mask2         []float32
 	cg            *cgWork
 	cgCap         int // block count cg was made for
 }
@@ -420,7 +427,10 @@ func (s *senseRun) iterations() int {
 func (s *senseRun) solveLines(iz, it int, w *senseWork) {
 	y := s.y
 	nx, ny := y.NX, y.NY
-	x0, x1 := s.opts.Subset.columns(nx)
+	x0, x1 := 0, nx
+	if s.plan.Solver == SolverColumns {
+		x0, x1 = s.opts.Subset.columns(nx)
+	}
 	cm := s.sliceMaps[iz].get(func() *colMaps {
 		return newColMaps(nx, ny, y.NC, s.maps.Slice(iz), x0, x1)
 	})
@@ -437,7 +447,7 @@ func (s *senseRun) solveLines(iz, it int, w *senseWork) {
 	}
 
 	lineRHS(w.plane2, func(c int) []complex64 { return y.Plane(c, iz, it) },
-		s.maps.Slice(iz), s.m.Frame(it), plan2D(nx, ny).WithWorkers(s.plan.Threads), w.plane)
+		s.maps.Slice(iz), s.m.Frame(it), s.plan2D, w.plane)
 	cm.gather(w.b, w.plane2, nx)
 	outPlane := s.out.Plane(iz, it)
 	cm.gather(w.x, outPlane, nx)
@@ -460,17 +470,16 @@ func (s *senseRun) solveLines(iz, it int, w *senseWork) {
 
 // solvePlane solves the 2-D CG-SENSE problem of slice iz, frame it into the output, in the
 // basis of the centring phases (see SenseOp).
-func (s *senseRun) solvePlane(iz, it int, w *senseWork) error {
+func (s *senseRun) solvePlane(iz, it int, w *senseWork) {
 	y := s.y
 	nx, ny := y.NX, y.NY
 	n := nx * ny
-	op, err := NewSenseOp(nx, ny, y.NC, s.maps.Slice(iz), s.m.Frame(it))
-	if err != nil {
-		return err
-	}
+	op := newSenseOp(nx, ny, y.NC, s.maps.Slice(iz), s.m.Frame(it), w.mask2)
 	op = op.withThreads(s.plan.Threads)
+	w.mask2 = op.mask2
 
 	w.b, w.plane = grow(w.b, n), grow(w.plane, n)
+	w.r, w.p, w.q = grow(w.r, n), grow(w.p, n), grow(w.q, n)
 	clear(w.b)
 	for c := range y.NC {
 		asm.MaskCopy(w.plane, y.Plane(c, iz, it), op.mask)
@@ -493,11 +502,10 @@ func (s *senseRun) solvePlane(iz, it int, w *senseWork) error {
 	cg.Progress = func(iter int, res float64) {
 		s.report(Progress{Slice: iz, Frame: it, Iteration: iter, Residual: res})
 	}
-	r := ConjugateGradient(normal, w.b, x, cg)
+	r := conjugateGradient(normal, w.b, x, cg, w.r, w.p, w.q)
 	op.toTilde(x, true)
 	s.report(Progress{Slice: iz, Frame: it, Iteration: r.Iterations, Residual: r.Residual,
 		Finished: true})
-	return nil
 }
 
 // checkMaps reports coil maps that do not fit k-space of dims d, or hold NaN or infinite
