@@ -56,7 +56,10 @@ func runRun(e *env, args []string) error {
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
 	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
-	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
+	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
+		"(0: plain least squares, as bart pics -l2)")
+	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns, "+
+		"lines or plane (see cmrecon recon -h)")
 	verify := fs.Bool("verify", false, "after the run, check that the output holds every "+
 		"file of the whole tree (as cmrecon check does)")
 	if _, err := parse(fs, args, 0); err != nil {
@@ -69,6 +72,13 @@ func runRun(e *env, args []string) error {
 		return err
 	}
 	opts.Recon.Iterations, opts.Recon.Lambda = *iters, *lambda
+	opts.Recon.Solver = recon.Solver(*solver)
+	if s := opts.Recon.Solver; s != recon.SolverColumns && s != recon.SolverLines &&
+		s != recon.SolverPlane {
+		fmt.Fprintf(e.stderr, "cmrecon run: --solver %q: want columns, lines or plane\n",
+			*solver)
+		return errUsage
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
