@@ -94,17 +94,23 @@ func outputPhase(n int) []complex128 {
 type colMaps struct {
 	ny, nc    int
 	x0, cols  int
+	bw        int // columns per block, lineBlock
 	blocks    int
-	blockSize int // lineBlock * ny
+	blockSize int // bw * ny
 	data      []complex64
 }
 
 // newColMaps folds the maps (nc planes of nx*ny) of columns [x0, x1).
 func newColMaps(nx, ny, nc int, maps []complex64, x0, x1 int) *colMaps {
+	return newColMapsWidth(nx, ny, nc, maps, x0, x1, lineBlock)
+}
+
+// newColMapsWidth is newColMaps with blocks of bw columns.
+func newColMapsWidth(nx, ny, nc int, maps []complex64, x0, x1, bw int) *colMaps {
 	cols := x1 - x0
-	blocks := (cols + lineBlock - 1) / lineBlock
-	cm := &colMaps{ny: ny, nc: nc, x0: x0, cols: cols, blocks: blocks,
-		blockSize: lineBlock * ny}
+	blocks := (cols + bw - 1) / bw
+	cm := &colMaps{ny: ny, nc: nc, x0: x0, cols: cols, bw: bw, blocks: blocks,
+		blockSize: bw * ny}
 	cm.data = make([]complex64, blocks*nc*cm.blockSize)
 
 	phase := columnPhase(ny)
@@ -115,12 +121,12 @@ func newColMaps(nx, ny, nc int, maps []complex64, x0, x1 int) *colMaps {
 			src := maps[c*nx*ny:]
 			for y := range ny {
 				f := phase[y] * complex(scale, 0)
-				for j := range lineBlock {
-					x := x0 + k*lineBlock + j
+				for j := range bw {
+					x := x0 + k*bw + j
 					if x >= x1 {
 						break
 					}
-					dst[y*lineBlock+j] = complex64(complex128(src[x+nx*y]) * f)
+					dst[y*bw+j] = complex64(complex128(src[x+nx*y]) * f)
 				}
 			}
 		}
@@ -146,10 +152,10 @@ func (cm *colMaps) block(v []complex64, k int) []complex64 {
 func (cm *colMaps) gather(v, plane []complex64, nx int) {
 	clear(v)
 	for k := range cm.blocks {
-		w := min(lineBlock, cm.cols-k*lineBlock)
-		x := cm.x0 + k*lineBlock
+		w := min(cm.bw, cm.cols-k*cm.bw)
+		x := cm.x0 + k*cm.bw
 		for y := range cm.ny {
-			copy(v[k*cm.blockSize+y*lineBlock:][:w], plane[x+nx*y:][:w])
+			copy(v[k*cm.blockSize+y*cm.bw:][:w], plane[x+nx*y:][:w])
 		}
 	}
 }
@@ -157,10 +163,10 @@ func (cm *colMaps) gather(v, plane []complex64, nx int) {
 // scatter copies block-major v into the columns of an nx-wide plane.
 func (cm *colMaps) scatter(plane, v []complex64, nx int) {
 	for k := range cm.blocks {
-		w := min(lineBlock, cm.cols-k*lineBlock)
-		x := cm.x0 + k*lineBlock
+		w := min(cm.bw, cm.cols-k*cm.bw)
+		x := cm.x0 + k*cm.bw
 		for y := range cm.ny {
-			copy(plane[x+nx*y:][:w], v[k*cm.blockSize+y*lineBlock:][:w])
+			copy(plane[x+nx*y:][:w], v[k*cm.blockSize+y*cm.bw:][:w])
 		}
 	}
 }
@@ -183,7 +189,7 @@ type colOp struct {
 // newColOp returns the operator for maps m, ky weights w (length ny) and Tikhonov weight
 // lambda.
 func newColOp(m *colMaps, w []float32, lambda float64) *colOp {
-	op := &colOp{m: m, lambda: complex(float32(lambda), 0), plan: columnPlan(m.ny)}
+	op := &colOp{m: m, lambda: complex(float32(lambda), 0), plan: cachedPlan(m.bw, m.ny, 1)}
 	for y := 0; y < len(w); {
 		w2 := w[y] * w[y]
 		y1 := y + 1
@@ -223,7 +229,7 @@ func (op *colOp) applyBlock(dst, x, t []complex64, k int) {
 // weigh multiplies the ky lines of block t by their squared weights.
 func (op *colOp) weigh(t []complex64) {
 	for _, r := range op.runs {
-		rows := t[r.y0*lineBlock : r.y1*lineBlock]
+		rows := t[r.y0*op.m.bw : r.y1*op.m.bw]
 		if r.w2 == 0 {
 			clear(rows)
 			continue
@@ -364,7 +370,7 @@ func (op *colOp) columnCG(b, x []complex64, iters int, tol float64, w *cgWork,
 	progress func(cgStats)) cgStats {
 	m := op.m
 	threads := len(w.t)
-	ncols := m.blocks * lineBlock
+	ncols := m.blocks * m.bw
 	bb := make([]float64, ncols)
 	rr := make([]float64, ncols)
 	pq := make([]float64, ncols)
@@ -374,7 +380,7 @@ func (op *colOp) columnCG(b, x []complex64, iters int, tol float64, w *cgWork,
 	}
 	apply := func(dst, v []complex64) {
 		parallelFor(m.blocks, threads, func(worker, k int) {
-			if anyTrue(active[k*lineBlock : (k+1)*lineBlock]) {
+			if anyTrue(active[k*m.bw : (k+1)*m.bw]) {
 				op.applyBlock(dst, v, w.t[worker], k)
 			}
 		})
@@ -454,14 +460,14 @@ func (op *colOp) columnCG(b, x []complex64, iters int, tol float64, w *cgWork,
 func (cm *colMaps) columnDots(out []float64, a, b []complex64, active []bool) {
 	clear(out)
 	for k := range cm.blocks {
-		acc := out[k*lineBlock : (k+1)*lineBlock]
-		if !anyTrue(active[k*lineBlock : (k+1)*lineBlock]) {
+		acc := out[k*cm.bw : (k+1)*cm.bw]
+		if !anyTrue(active[k*cm.bw : (k+1)*cm.bw]) {
 			continue
 		}
 		for y := range cm.ny {
-			off := k*cm.blockSize + y*lineBlock
-			ar := a[off : off+lineBlock]
-			br := b[off : off+lineBlock]
+			off := k*cm.blockSize + y*cm.bw
+			ar := a[off : off+cm.bw]
+			br := b[off : off+cm.bw]
 			for j, u := range ar {
 				v := br[j]
 				acc[j] += float64(real(u))*float64(real(v)) +
@@ -496,20 +502,20 @@ func columnStats(rr, bb []float64) cgStats {
 
 // setColumn sets every value of column col of block-major v to z.
 func (cm *colMaps) setColumn(v []complex64, col int, z complex64) {
-	k, j := col/lineBlock, col%lineBlock
+	k, j := col/cm.bw, col%cm.bw
 	for y := range cm.ny {
-		v[k*cm.blockSize+y*lineBlock+j] = z
+		v[k*cm.blockSize+y*cm.bw+j] = z
 	}
 }
 
 // axpyColumns adds sign * a[col] * x to y, column by column.
 func (cm *colMaps) axpyColumns(y, x, a []complex64, sign float32) {
 	for k := range cm.blocks {
-		ak := a[k*lineBlock : (k+1)*lineBlock]
+		ak := a[k*cm.bw : (k+1)*cm.bw]
 		for y0 := range cm.ny {
-			off := k*cm.blockSize + y0*lineBlock
-			xr := x[off : off+lineBlock]
-			yr := y[off : off+lineBlock]
+			off := k*cm.blockSize + y0*cm.bw
+			xr := x[off : off+cm.bw]
+			yr := y[off : off+cm.bw]
 			for j, v := range xr {
 				yr[j] += complex(sign, 0) * ak[j] * v
 			}
@@ -520,15 +526,15 @@ func (cm *colMaps) axpyColumns(y, x, a []complex64, sign float32) {
 // xpayColumns sets p = r + beta[col] * p for the active columns.
 func (cm *colMaps) xpayColumns(p, r, beta []complex64, active []bool) {
 	for k := range cm.blocks {
-		bk := beta[k*lineBlock : (k+1)*lineBlock]
-		ak := active[k*lineBlock : (k+1)*lineBlock]
+		bk := beta[k*cm.bw : (k+1)*cm.bw]
+		ak := active[k*cm.bw : (k+1)*cm.bw]
 		if !anyTrue(ak) {
 			continue
 		}
 		for y := range cm.ny {
-			off := k*cm.blockSize + y*lineBlock
-			pr := p[off : off+lineBlock]
-			rr := r[off : off+lineBlock]
+			off := k*cm.blockSize + y*cm.bw
+			pr := p[off : off+cm.bw]
+			rr := r[off : off+cm.bw]
 			for j, v := range rr {
 				if ak[j] {
 					pr[j] = v + bk[j]*pr[j]
@@ -557,6 +563,3 @@ func cachedPlan(n0, n1, axis int) *fft.Plan[complex64] {
 	return p
 }
 
-// columnPlan returns the plan for batched FFTs along y of one column block (lineBlock x ny,
-// columns fastest).
-func columnPlan(ny int) *fft.Plan[complex64] { return cachedPlan(lineBlock, ny, 1) }

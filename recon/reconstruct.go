@@ -186,18 +186,22 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 	fixed := p.KSpaceBytes + p.MapsBytes + p.CalibBytes + p.ImageBytes
 	if method == MethodSENSE {
 		so := p.senseOptions(opts)
-		if opts.MaxMemory > 0 {
-			so.MaxMemory = opts.MaxMemory - fixed
-			if so.MaxMemory <= 0 {
-				return Plan{}, fmt.Errorf("recon: reconstructing %v needs more than %s "+
-					"(k-space %s, maps %s, ESPIRiT %s, image %s), the memory budget",
-					d, Bytes(opts.MaxMemory), Bytes(p.KSpaceBytes), Bytes(p.MapsBytes),
-					Bytes(p.CalibBytes), Bytes(p.ImageBytes))
-			}
-		}
 		sp, err := PlanSENSE(d, m, so)
 		if err != nil {
 			return Plan{}, err
+		}
+		if opts.MaxMemory > 0 && fixed+sp.TotalBytes > opts.MaxMemory {
+			so.MaxMemory = max(1, opts.MaxMemory-fixed)
+			if sp, err = PlanSENSE(d, m, so); err != nil {
+				so.MaxMemory, so.Threads = 0, 1
+				one, _ := PlanSENSE(d, m, so)
+				return Plan{}, fmt.Errorf("recon: reconstructing %v needs at least %s "+
+					"(k-space %s, maps %s, ESPIRiT %s, image %s, CG-SENSE %s with one "+
+					"problem at a time), more than the memory budget of %s", d,
+					Bytes(fixed+one.TotalBytes), Bytes(p.KSpaceBytes), Bytes(p.MapsBytes),
+					Bytes(p.CalibBytes), Bytes(p.ImageBytes), Bytes(one.TotalBytes),
+					Bytes(opts.MaxMemory))
+			}
 		}
 		p.SENSE = sp
 	}

@@ -161,7 +161,8 @@ func (p SENSEPlan) String() string {
 		Bytes(p.SliceBytes), Bytes(p.WorkerBytes))
 }
 
-// Bytes formats a byte count with a binary unit, e.g. "212.5 MiB".
+// Bytes formats a byte count with a binary unit and three significant digits, e.g.
+// "212 MiB" or "1.07 GiB".
 type Bytes int64
 
 // String formats b.
@@ -169,10 +170,15 @@ func (b Bytes) String() string {
 	v := float64(b)
 	for _, u := range []string{"B", "KiB", "MiB", "GiB"} {
 		if math.Abs(v) < 1024 || u == "GiB" {
-			if u == "B" {
+			switch {
+			case u == "B":
 				return fmt.Sprintf("%d B", int64(b))
+			case math.Abs(v) < 10:
+				return fmt.Sprintf("%.2f %s", v, u)
+			case math.Abs(v) < 100:
+				return fmt.Sprintf("%.1f %s", v, u)
 			}
-			return fmt.Sprintf("%.1f %s", v, u)
+			return fmt.Sprintf("%.0f %s", v, u)
 		}
 		v /= 1024
 	}

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	sense gen [-nx 512 -ny 216 -nc 10 -nt 12 -pattern Uniform -r 4 -calib 24] DIR
+//	sense gen [-nx 512 -ny 216 -nc 10 -nt 12 -nz 1 -pattern Uniform -r 4 -calib 24] DIR
 //	sense ecalib [-threads 1] KSP SENS
 //	sense pics [-threads 1] [-iters 30] [-lambda 0] [-solver S] [-ranking] KSP SENS OUT
 //	sense score [-ranking] REF IMG
@@ -13,7 +13,8 @@
 // (undersampled with a mask of the challenge's generator, challenge.GenerateMask, by default
 // Uniform with acceleration r and calib central lines, zeros elsewhere, as bart expects), DIR/ksp_avg (ksp averaged over frames, bart avg's result)
 // and DIR/ref (the challenge's reference: the root sum of squares of the fully sampled coil
-// images). Dims follow BART: readout, phase, 1, coils, then frames in dimension 10.
+// images). Dims follow BART: readout, phase, 1, coils, then frames in dimension 10. With
+// -nz above 1 it writes a whole multi-slice file instead (see genFile, and cine.sh).
 //
 // ecalib estimates ESPIRiT maps (recon.EstimateMaps, mask from the non-zero samples) like
 // "bart ecalib -m1"; pics solves CG-SENSE (recon.SENSE) like "bart pics -l2"; score prints
@@ -71,6 +72,7 @@ func gen(args []string) error {
 	ny := fs.Int("ny", 216, "phase-encoding lines")
 	nc := fs.Int("nc", 10, "coils")
 	nt := fs.Int("nt", 12, "frames")
+	nz := fs.Int("nz", 1, "slices; above 1 only the whole-file outputs are written")
 	r := fs.Int("r", 4, "acceleration of the Uniform mask")
 	calib := fs.Int("calib", 24, "central calibration lines")
 	pattern := fs.String("pattern", "Uniform", "mask pattern: Uniform, ktGaussian or ktRadial")
@@ -85,15 +87,17 @@ func gen(args []string) error {
 	}
 
 	o := phantom.DefaultOptions()
-	o.NX, o.NY, o.NC, o.NT, o.SNR = *nx, *ny, *nc, *nt, *snr
+	o.NX, o.NY, o.NC, o.NZ, o.NT, o.SNR = *nx, *ny, *nc, *nz, *nt, *snr
 	cine, err := phantom.New(o)
 	if err != nil {
 		return err
 	}
 	k := &cine.KSpace
 	dims := bartDims(k.NX, k.NY, k.NC, k.NT)
-	if err := mat.WriteCFL(filepath.Join(dir, "full"), dims, k.Data); err != nil {
-		return err
+	if k.NZ == 1 {
+		if err := mat.WriteCFL(filepath.Join(dir, "full"), dims, k.Data); err != nil {
+			return err
+		}
 	}
 
 	mt := k.NT
@@ -107,6 +111,9 @@ func gen(args []string) error {
 	}
 	if err := recon.ApplyMask(k, m); err != nil {
 		return err
+	}
+	if k.NZ > 1 {
+		return genFile(dir, cine)
 	}
 	if err := mat.WriteCFL(filepath.Join(dir, "ksp"), dims, k.Data); err != nil {
 		return err
@@ -131,6 +138,26 @@ func gen(args []string) error {
 	fmt.Printf("gen: %v k-space, %s R=%d with %d calibration lines (effective R %.2f)\n",
 		k.Dims, *pattern, *r, *calib, challenge.EffectiveR(m))
 	return mat.WriteCFL(filepath.Join(dir, "ref"), bartDims(k.NX, k.NY, 1, k.NT), ref)
+}
+
+// genFile writes the whole-file outputs of gen for a multi-slice cine whose k-space is
+// already undersampled: DIR/kus_raw.cfl with dims (nx, ny, nc, nz, nt) in the challenge's
+// order (not BART's), for make_mat.py to turn into a MATLAB v7.3 file, and
+// DIR/ref_ranking.mat, the ranking selection and crop of the reference image (variable
+// img4ranking) for cmrecon eval.
+func genFile(dir string, cine *phantom.Cine) error {
+	k := &cine.KSpace
+	err := mat.WriteCFL(filepath.Join(dir, "kus_raw"), []int{k.NX, k.NY, k.NC, k.NZ, k.NT},
+		k.Data)
+	if err != nil {
+		return err
+	}
+	a, err := challenge.Img4Ranking("cine_sax.mat", &cine.GroundTruth)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("gen: %v k-space written as %s\n", k.Dims, filepath.Join(dir, "kus_raw.cfl"))
+	return challenge.WriteImage(filepath.Join(dir, "ref_ranking.mat"), a)
 }
 
 // readKSpace reads a BART k-space file (readout, phase, 1, coils, frames in dimension 10).
@@ -182,12 +209,15 @@ func ecalib(args []string) error {
 	}
 	return profiled(func() error {
 		m := challenge.MaskFromSamples(k)
+		read := time.Since(start)
 		maps, err := recon.EstimateMaps(k, m, recon.ESPIRiTOptions{Threads: *threads})
 		if err != nil {
 			return err
 		}
+		est := time.Since(start) - read
 		err = mat.WriteCFL(fs.Arg(1), bartDims(k.NX, k.NY, k.NC, 1), maps.Data)
-		fmt.Printf("cmrecon ecalib: %.3f s\n", time.Since(start).Seconds())
+		fmt.Printf("cmrecon ecalib: %.3f s (read and mask %.3f s, ESPIRiT %.3f s)\n",
+			time.Since(start).Seconds(), read.Seconds(), est.Seconds())
 		return err
 	})
 }
@@ -228,12 +258,15 @@ func pics(args []string) error {
 			}
 			opts.Subset = recon.Subset{X0: sel.X0, X1: sel.X0 + sel.CX}
 		}
+		read := time.Since(start)
 		img, err := recon.SENSE(k, m, maps, opts)
 		if err != nil {
 			return err
 		}
+		solve := time.Since(start) - read
 		err = mat.WriteCFL(fs.Arg(2), bartDims(k.NX, k.NY, 1, k.NT), img.Data)
-		fmt.Printf("cmrecon pics: %.3f s\n", time.Since(start).Seconds())
+		fmt.Printf("cmrecon pics: %.3f s (read and mask %.3f s, SENSE %.3f s)\n",
+			time.Since(start).Seconds(), read.Seconds(), solve.Seconds())
 		return err
 	})
 }

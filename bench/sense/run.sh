@@ -11,12 +11,16 @@
 #   [ROUNDS=3] [DIR=/tmp/cmrecon_sense_bench] [BART2=1] [ITERS=30] bench/sense/run.sh
 #
 # Commands (each reads and writes .cfl files, so file I/O is included on both sides):
-#   bart ecalib -m1 ksp_avg sens_bart            (OMP_NUM_THREADS=1 and 2)
-#   sense ecalib -threads N ksp_avg sens_cm      (N = 1, 2)
-#   bart pics -S -l2 -i ITERS ksp sens_bart img  (OMP_NUM_THREADS=1; also 2 with BART2=1)
-#   sense pics -threads N -iters ITERS ksp sens_cm img            (N = 1, 2)
-#   sense pics -threads N -iters ITERS -ranking ksp sens_cm img   (ranking columns only)
-# plus, once, cmrecon's solver on bart's maps (solver-only comparison of the SSIM).
+#   bart ecalib -m1 ksp_avg sens_bart              (OMP_NUM_THREADS=1 and 2)
+#   sense ecalib -threads N ksp_avg sens_cm        (N = 1, 2)
+#   bart pics -S -l2 -i ITERS ksp sens_bart img    (OMP_NUM_THREADS=1; also 2 with BART2=1)
+#   sense pics -threads N -lambda 0 ksp sens_cm img (N = 1, 2): bart's iteration, lambda 0,
+#       on the column operator (recon.SolverLines, the library default for line masks)
+#   sense pics -threads N -lambda 0.002 -solver columns [-ranking] ksp sens_cm img: the
+#       command line's default (recon.DefaultLambda, per-column CG), on every column or on
+#       the ranking crop's columns only
+# plus, once each: bart pics -l2 -r 0.002 (bart's joint iteration with the same lambda) and
+# cmrecon's lambda-0 solver on bart's maps (the solver alone against bart's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${ROUNDS:-3}
@@ -44,21 +48,28 @@ for _ in $(seq "$rounds"); do
 	timed cmrecon-ecalib-2 "$bin" ecalib -threads 2 ksp_avg sens_cm
 	timed bart-pics-1 env OMP_NUM_THREADS=1 bart pics -S -l2 -i "$iters" ksp sens_bart \
 		img_bart
-	timed cmrecon-pics-1 "$bin" pics -threads 1 -iters "$iters" ksp sens_cm img_cm
-	timed cmrecon-pics-2 "$bin" pics -threads 2 -iters "$iters" ksp sens_cm img_cm2
-	timed cmrecon-ranking-1 "$bin" pics -threads 1 -iters "$iters" -ranking ksp sens_cm \
-		img_rank
-	timed cmrecon-ranking-2 "$bin" pics -threads 2 -iters "$iters" -ranking ksp sens_cm \
-		img_rank2
+	timed cmrecon-pics-1 "$bin" pics -threads 1 -iters "$iters" -lambda 0 ksp sens_cm img_cm
+	timed cmrecon-pics-2 "$bin" pics -threads 2 -iters "$iters" -lambda 0 ksp sens_cm \
+		img_cm2
+	timed cmrecon-default-1 "$bin" pics -threads 1 -iters "$iters" -lambda 0.002 \
+		-solver columns ksp sens_cm img_def
+	timed cmrecon-default-2 "$bin" pics -threads 2 -iters "$iters" -lambda 0.002 \
+		-solver columns ksp sens_cm img_def2
+	timed cmrecon-ranking-1 "$bin" pics -threads 1 -iters "$iters" -lambda 0.002 \
+		-solver columns -ranking ksp sens_cm img_rank
+	timed cmrecon-ranking-2 "$bin" pics -threads 2 -iters "$iters" -lambda 0.002 \
+		-solver columns -ranking ksp sens_cm img_rank2
 	if [ -n "${BART2:-}" ]; then
 		timed bart-pics-2 env OMP_NUM_THREADS=2 bart pics -S -l2 -i "$iters" ksp \
 			sens_bart img_bart2
 	fi
 done
-"$bin" pics -threads 2 -iters "$iters" ksp sens_bart img_cm_bartmaps >/dev/null
+timed bart-pics-r-1 env OMP_NUM_THREADS=1 bart pics -S -l2 -r 0.002 -i "$iters" ksp \
+	sens_bart img_bart_r
+"$bin" pics -threads 2 -iters "$iters" -lambda 0 ksp sens_bart img_cm_bartmaps >/dev/null
 
 scores=$(mktemp)
-for img in img_bart img_cm img_cm2 img_cm_bartmaps img_rank; do
+for img in img_bart img_cm img_cm2 img_cm_bartmaps img_bart_r img_def img_rank; do
 	crop=$("$bin" score -ranking ref "$img")
 	full="(only the crop's columns reconstructed)"
 	if [ "$img" != img_rank ]; then
@@ -94,9 +105,19 @@ ratio("cmrecon-ecalib-2", "bart-ecalib-2")
 ratio("cmrecon-pics-1", "bart-pics-1")
 ratio("cmrecon-pics-2", "bart-pics-1")
 ratio("cmrecon-pics-2", "cmrecon-pics-1")
+ratio("cmrecon-default-1", "bart-pics-1")
+ratio("cmrecon-default-2", "cmrecon-default-1")
 ratio("cmrecon-ranking-1", "bart-pics-1")
 ratio("cmrecon-ranking-2", "cmrecon-ranking-1")
 ratio("cmrecon-pics-2", "bart-pics-2")
+def cpuratio(a, b):
+    if a in cpu and b in cpu:
+        ca, cb = statistics.median(cpu[a]), statistics.median(cpu[b])
+        print(f"CPU {a} / {b} = {ca/cb:.2f}")
+print()
+cpuratio("cmrecon-ecalib-1", "bart-ecalib-1")
+cpuratio("cmrecon-pics-1", "bart-pics-1")
+cpuratio("cmrecon-pics-2", "cmrecon-pics-1")
 print()
 print("scores against the fully sampled reference (challenge metric, every frame):")
 print("  image: ranking crop | whole image")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,6 +77,10 @@ func runRecon(e *env, args []string) error {
 	if budget == 0 {
 		budget = mat.DefaultMaxBytes()
 	}
+	// The plan counts what the reconstruction holds; the Go heap may also hold garbage up
+	// to its GC target (twice the live heap by default), so the budget is made the
+	// runtime's soft memory limit too.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(budget))
 
 	start := time.Now()
 	progress := newProgressLog(e, 3*time.Second)
