@@ -562,4 +562,3 @@ func cachedPlan(n0, n1, axis int) *fft.Plan[complex64] {
 	}
 	return p
 }
-
