@@ -172,25 +172,32 @@ func BenchmarkColumnNormal(b *testing.B) {
 	})
 }
 
-// BenchmarkSENSELines times CG-SENSE (30 iterations, lambda 0, SolverLines) on four frames
-// of a 512x216 slice with 10 coils at Uniform R=4, with one and two threads; the ratio of
-// the two is the parallel speed-up of the solver alone (no file I/O):
+// BenchmarkSENSESolvers times CG-SENSE (30 iterations) on four frames of a 512x216 slice
+// with 10 coils at Uniform R=4, with one and two threads, for the joint iteration on the
+// column operator (SolverLines, lambda 0) and per-column CG (SolverColumns, DefaultLambda);
+// the ratio of the thread counts is the parallel speed-up of the solver alone (no file I/O):
 //
-//	go test -run '^$' -bench 'SENSELines' -count 5 ./recon/
-func BenchmarkSENSELines(b *testing.B) {
+//	go test -run '^$' -bench 'SENSESolvers' -count 5 ./recon/
+func BenchmarkSENSESolvers(b *testing.B) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	nx, ny, nc, nt := 512, 216, 10, 4
 	d := Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: nt}
 	k := &KSpace{Dims: d, Data: randomVec(rng, d.Len())}
 	m := lineMask(nx, ny, 1, 4, 24, false)
 	maps := &CoilMaps{NX: nx, NY: ny, NC: nc, NZ: 1, Data: randomVec(rng, nc*nx*ny)}
-	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := SENSE(k, m, maps, SENSEOptions{Threads: threads}); err != nil {
-					b.Fatal(err)
+	for _, c := range []struct {
+		solver Solver
+		lambda float64
+	}{{SolverLines, 0}, {SolverColumns, DefaultLambda}} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", c.solver, threads), func(b *testing.B) {
+				opts := SENSEOptions{Threads: threads, Solver: c.solver, Lambda: c.lambda}
+				for b.Loop() {
+					if _, err := SENSE(k, m, maps, opts); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -73,7 +73,8 @@ type SENSEOptions struct {
 	// Init, when not nil, is the starting guess (warm start), an nx x ny x nz x nt image.
 	Init *ComplexImage
 
-	// Progress, when not nil, is called after every iteration and after every solved
+	// Progress, when not nil, is called after every iteration (with SolverColumns, which
+	// iterates block of columns by block, after every block) and after every solved
 	// slice/frame problem. Calls never overlap, so Progress needs no locking of its own, but
 	// it runs on the solving goroutines and should return quickly.
 	Progress func(Progress)
@@ -242,6 +243,11 @@ func PlanSENSE(d Dims, m *Mask, opts SENSEOptions) (SENSEPlan, error) {
 		vec := int64((p.Columns+lineBlock-1)/lineBlock) * block
 		p.SliceBytes = int64(d.NC) * vec
 		perWorker = func(w int) int64 { return 5*vec + 2*8*n + inner(w)*(block+fftScratch) }
+		if p.Solver == SolverColumns {
+			perWorker = func(w int) int64 {
+				return 2*vec + 2*8*n + inner(w)*(4*block+fftScratch)
+			}
+		}
 	}
 
 	total := func(w int) int64 {
@@ -448,7 +454,7 @@ func (s *senseRun) solveLines(iz, it int, w *senseWork) {
 	n := cm.len()
 	w.x, w.b = grow(w.x, n), grow(w.b, n)
 	w.plane, w.plane2 = grow(w.plane, nx*ny), grow(w.plane2, nx*ny)
-	if w.cg == nil || w.cgCap != cm.blocks {
+	if s.plan.Solver == SolverLines && (w.cg == nil || w.cgCap != cm.blocks) {
 		w.cg, w.cgCap = newCGWork(cm, s.plan.Threads), cm.blocks
 	}
 
@@ -465,7 +471,8 @@ func (s *senseRun) solveLines(iz, it int, w *senseWork) {
 	}
 	var st cgStats
 	if s.plan.Solver == SolverColumns {
-		st = op.columnCG(w.b, w.x, s.iterations(), s.opts.Tolerance, w.cg, progress)
+		st = op.columnCG(w.b, w.x, s.iterations(), s.opts.Tolerance, s.plan.Threads,
+			progress)
 	} else {
 		st = op.jointCG(w.b, w.x, s.iterations(), s.opts.Tolerance, w.cg, progress)
 	}
