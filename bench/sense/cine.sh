@@ -38,12 +38,14 @@ run() { # run NAME ARGS...: time one reconstruction, keep its log
 		--threads "$threads" "$@" "$in" "$dir/$name.mat" 2>"$dir/$name.log"
 }
 rm -f "$dir/times.txt"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$rounds"); do
 	run ranking
 	run full --output-mode full
 	run full-bart-iteration --output-mode full --lambda 0 --solver lines
 done
 
+echo "load average (1, 5, 15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "448x162x10x14x12, $threads threads, $rounds round(s): wall s, peak RSS MiB, CPU s"
 awk '{printf "%-22s %7.2f s %6.0f MiB %7.2f CPU s\n", $1, $2, $3/1024, $4+$5}' \
 	"$dir/times.txt"

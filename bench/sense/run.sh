@@ -35,12 +35,14 @@ fi
 cd "$dir"
 
 log=$(mktemp)
-timed() { # timed NAME COMMAND...: append "NAME SECONDS KB" to the log
+stages=$(mktemp)
+timed() { # timed NAME COMMAND...: append "NAME SECONDS KB USER SYS" to the log
 	local name=$1
 	shift
-	/usr/bin/time -f "$name %e %M %U %S" -a -o "$log" "$@" >/dev/null
+	/usr/bin/time -f "$name %e %M %U %S" -a -o "$log" "$@" | sed "s/^/$name /" >>"$stages"
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$rounds"); do
 	timed bart-ecalib-1 env OMP_NUM_THREADS=1 bart ecalib -m1 ksp_avg sens_bart
 	timed cmrecon-ecalib-1 "$bin" ecalib -threads 1 ksp_avg sens_cm
@@ -67,6 +69,7 @@ done
 timed bart-pics-r-1 env OMP_NUM_THREADS=1 bart pics -S -l2 -r 0.002 -i "$iters" ksp \
 	sens_bart img_bart_r
 "$bin" pics -threads 2 -iters "$iters" -lambda 0 ksp sens_bart img_cm_bartmaps >/dev/null
+echo "load average (1, 5, 15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 scores=$(mktemp)
 for img in img_bart img_cm img_cm2 img_cm_bartmaps img_bart_r img_def img_rank; do
@@ -78,8 +81,8 @@ for img in img_bart img_cm img_cm2 img_cm_bartmaps img_bart_r img_def img_rank; 
 	echo "$crop | $full" >>"$scores"
 done
 
-/usr/bin/python3 - "$log" "$scores" "$iters" <<'PY'
-import statistics, sys
+/usr/bin/python3 - "$log" "$scores" "$iters" "$stages" <<'PY'
+import re, statistics, sys
 t, rss, cpu = {}, {}, {}
 for line in open(sys.argv[1]):
     f = line.split()
@@ -118,10 +121,24 @@ print()
 cpuratio("cmrecon-ecalib-1", "bart-ecalib-1")
 cpuratio("cmrecon-pics-1", "bart-pics-1")
 cpuratio("cmrecon-pics-2", "cmrecon-pics-1")
+stage = {}
+for line in open(sys.argv[4]):
+    m = re.match(r"(\S+) cmrecon \w+: .*(?:SENSE|ESPIRiT) ([\d.]+) s", line)
+    if m:
+        stage.setdefault(m.group(1), []).append(float(m.group(2)))
+print()
+print("cmrecon's solver stage alone (median s; the rest is reading, mask and writing):")
+for k, v in stage.items():
+    print(f"  {k:20} {statistics.median(v):7.3f}")
+for a, b in (("cmrecon-pics-1", "cmrecon-pics-2"), ("cmrecon-default-1", "cmrecon-default-2"),
+             ("cmrecon-ranking-1", "cmrecon-ranking-2"), ("cmrecon-ecalib-1", "cmrecon-ecalib-2")):
+    if a in stage and b in stage:
+        print(f"  {b} speed-up over one thread: "
+              f"{statistics.median(stage[a]) / statistics.median(stage[b]):.2f}x")
 print()
 print("scores against the fully sampled reference (challenge metric, every frame):")
 print("  image: ranking crop | whole image")
 for line in open(sys.argv[2]):
     print(" ", line.strip().replace("score ", ""))
 PY
-rm -f "$log" "$scores"
+rm -f "$log" "$scores" "$stages"
