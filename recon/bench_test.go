@@ -132,7 +132,9 @@ func BenchmarkBARTECalib(b *testing.B) {
 // BenchmarkColumnNormal times one application of the column-decoupled normal operator to
 // all the column blocks of a 512x216 image with 10 coils and a Uniform R=4 line mask (the
 // cost of one SolverLines iteration apart from the vector updates), for blocks of 8, 16
-// (lineBlock) and 32 columns, next to the 2-D operator (SenseOp.Normal) on the same data:
+// (lineBlock) and 32 columns; "cached" applies the first block as many times instead, with
+// all its data in cache, to separate the arithmetic from the memory traffic; "plane" is the
+// 2-D operator (SenseOp.Normal) on the same data:
 //
 //	go test -run '^$' -bench 'ColumnNormal' -count 5 ./recon/
 func BenchmarkColumnNormal(b *testing.B) {
@@ -157,6 +159,16 @@ func BenchmarkColumnNormal(b *testing.B) {
 				}
 			}
 		})
+		if bw == lineBlock {
+			b.Run(fmt.Sprintf("columns/block=%d/cached", bw), func(b *testing.B) {
+				b.SetBytes(int64(8 * nx * ny * nc))
+				for b.Loop() {
+					for range cm.blocks {
+						op.applyBlock(dv, xv, t, 0)
+					}
+				}
+			})
+		}
 	}
 	op, err := NewSenseOp(nx, ny, nc, maps, m.Data)
 	if err != nil {

@@ -14,12 +14,12 @@ import (
 const DefaultIterations = 30
 
 // DefaultLambda is the Tikhonov weight the command line uses with SolverColumns by default
-// (the library's zero value is BART's plain least squares). With the joint iteration
-// stopped after 30 steps as the reference, per-column CG with this weight scored a higher
-// ranking-crop SSIM on every phantom scenario measured (2025 Uniform and ktGaussian masks
-// at R = 8, 16, 24, SNR 40 to 500, and 512x216 at R = 4: +0.013 to +0.13) but one, where
-// it was 0.001 lower, and it helps ktRadial under SolverPlane too; bench/README.md has the
-// table and the command.
+// (the library's zero value is BART's plain least squares). With BART's joint iteration at
+// lambda 0 stopped after 30 steps as the reference, per-column CG with this weight scored a
+// higher ranking-crop SSIM on every phantom scenario measured (2025 Uniform and ktGaussian
+// masks at R = 8, 16, 24, SNR 40 to 500, and 512x216 at R = 4: +0.012 to +0.14) but one,
+// where it was 0.001 lower, and it raises ktRadial's under SolverPlane too; bench/README.md
+// has the table and the command (bench/sense/lambda.sh).
 const DefaultLambda = 0.002
 
 // SenseOp is the SENSE forward model of one 2-D image of nx x ny pixels seen by nc coils:
