@@ -39,6 +39,7 @@ run() { # run NAME ARGS...: time one reconstruction, keep its log
 }
 rm -f "$dir/times.txt"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+cores=$(go run ./bench/sense/cores -rounds 3)
 for _ in $(seq "$rounds"); do
 	run ranking
 	run full --output-mode full
@@ -46,6 +47,7 @@ for _ in $(seq "$rounds"); do
 done
 
 echo "load average (1, 5, 15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cores control (go run ./bench/sense/cores): ${cores#*: }"
 echo "448x162x10x14x12, $threads threads, $rounds round(s): wall s, peak RSS MiB, CPU s"
 awk '{printf "%-22s %7.2f s %6.0f MiB %7.2f CPU s\n", $1, $2, $3/1024, $4+$5}' \
 	"$dir/times.txt"

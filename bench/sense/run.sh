@@ -32,17 +32,17 @@ go build -o "$bin" ./bench/sense
 if [ ! -f "$dir/ksp.cfl" ]; then
 	"$bin" gen "$dir" >&2
 fi
-cd "$dir"
-
 log=$(mktemp)
 stages=$(mktemp)
 timed() { # timed NAME COMMAND...: append "NAME SECONDS KB USER SYS" to the log
 	local name=$1
 	shift
-	/usr/bin/time -f "$name %e %M %U %S" -a -o "$log" "$@" | sed "s/^/$name /" >>"$stages"
+	(cd "$dir" && /usr/bin/time -f "$name %e %M %U %S" -a -o "$log" "$@") |
+		sed "s/^/$name /" >>"$stages"
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+cores0=$(go run ./bench/sense/cores -rounds 3)
 for _ in $(seq "$rounds"); do
 	timed bart-ecalib-1 env OMP_NUM_THREADS=1 bart ecalib -m1 ksp_avg sens_bart
 	timed cmrecon-ecalib-1 "$bin" ecalib -threads 1 ksp_avg sens_cm
@@ -68,8 +68,12 @@ for _ in $(seq "$rounds"); do
 done
 timed bart-pics-r-1 env OMP_NUM_THREADS=1 bart pics -S -l2 -r 0.002 -i "$iters" ksp \
 	sens_bart img_bart_r
+cores1=$(go run ./bench/sense/cores -rounds 3)
+cd "$dir"
 "$bin" pics -threads 2 -iters "$iters" -lambda 0 ksp sens_bart img_cm_bartmaps >/dev/null
 echo "load average (1, 5, 15 min) before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cores control (go run ./bench/sense/cores) before: ${cores0#*: }"
+echo "                                         after: ${cores1#*: }"
 
 scores=$(mktemp)
 for img in img_bart img_cm img_cm2 img_cm_bartmaps img_bart_r img_def img_rank; do
