@@ -367,6 +367,7 @@ func (op *colOp) jointCG(b, x []complex64, iters int, tol float64, w *cgWork,
 // its per-column scalars.
 type blockCG struct {
 	r, p, q, t  []complex64
+	e           []complex64 // a per-column scalar repeated over the rows of a block
 	bb, rr, pq  []float64
 	rrOld       []float64
 	alpha, beta []complex64
@@ -377,9 +378,21 @@ type blockCG struct {
 func newBlockCG(m *colMaps) *blockCG {
 	bs, bw := m.blockSize, m.bw
 	return &blockCG{r: make([]complex64, bs), p: make([]complex64, bs),
-		q: make([]complex64, bs), t: make([]complex64, bs), bb: make([]float64, bw),
-		rr: make([]float64, bw), pq: make([]float64, bw), rrOld: make([]float64, bw),
-		alpha: make([]complex64, bw), beta: make([]complex64, bw), active: make([]bool, bw)}
+		q: make([]complex64, bs), t: make([]complex64, bs), e: make([]complex64, bs),
+		bb: make([]float64, bw), rr: make([]float64, bw), pq: make([]float64, bw),
+		rrOld: make([]float64, bw), alpha: make([]complex64, bw), beta: make([]complex64, bw),
+		active: make([]bool, bw)}
+}
+
+// expand fills s.e with the per-column values v, scaled by sign, repeated over the rows.
+func (s *blockCG) expand(v []complex64, sign float32) {
+	bw := len(v)
+	for y := 0; y < len(s.e); y += bw {
+		row := s.e[y : y+bw]
+		for j, z := range v {
+			row[j] = complex(sign*real(z), sign*imag(z))
+		}
+	}
 }
 
 // columnCG solves (N + lambda I) x = b like jointCG, but with step sizes of its own for
@@ -485,8 +498,11 @@ func (op *colOp) solveBlock(b, x []complex64, k, iters int, tol float64,
 			s.alpha[j] = complex(float32(s.rr[j]/s.pq[j]), 0)
 		}
 
-		m.axpyColumns(xk, s.p, s.alpha, 1)
-		m.axpyColumns(s.r, s.q, s.alpha, -1)
+		// The step sizes are real, so conj(alpha) p = alpha p: x += alpha p, r -= alpha q.
+		s.expand(s.alpha, 1)
+		asm.MulConjAcc(xk, s.e, s.p)
+		s.expand(s.alpha, -1)
+		asm.MulConjAcc(s.r, s.e, s.q)
 		copy(s.rrOld, s.rr)
 		m.columnDots(s.rr, s.r, s.r)
 		for j := range s.beta {
@@ -497,7 +513,11 @@ func (op *colOp) solveBlock(b, x []complex64, k, iters int, tol float64,
 				s.rr[j] = s.rrOld[j]
 			}
 		}
-		m.xpayColumns(s.p, s.r, s.beta, s.active)
+		// p = r + beta p; the p of an inactive column (beta 0) only feeds that column's own
+		// unused q, since the operator acts on each column alone.
+		s.expand(s.beta, 1)
+		asm.MulConj(s.p, s.e, s.p)
+		asm.Axpy(1, s.r, s.p)
 		converged()
 		it++
 	}
@@ -538,32 +558,6 @@ func anyTrue(v []bool) bool {
 func (cm *colMaps) setColumn(v []complex64, j int, z complex64) {
 	for y := range cm.ny {
 		v[y*cm.bw+j] = z
-	}
-}
-
-// axpyColumns adds sign * a[j] * x to y in every column j of the blocks x, y.
-func (cm *colMaps) axpyColumns(y, x, a []complex64, sign float32) {
-	bw := cm.bw
-	for y0 := range cm.ny {
-		xr := x[y0*bw : (y0+1)*bw]
-		yr := y[y0*bw : (y0+1)*bw]
-		for j, v := range xr {
-			yr[j] += complex(sign, 0) * a[j] * v
-		}
-	}
-}
-
-// xpayColumns sets p = r + beta[j] * p in the active columns j of the blocks p, r.
-func (cm *colMaps) xpayColumns(p, r, beta []complex64, active []bool) {
-	bw := cm.bw
-	for y := range cm.ny {
-		pr := p[y*bw : (y+1)*bw]
-		rr := r[y*bw : (y+1)*bw]
-		for j, v := range rr {
-			if active[j] {
-				pr[j] = v + beta[j]*pr[j]
-			}
-		}
 	}
 }
 
