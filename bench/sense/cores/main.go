@@ -37,8 +37,12 @@ func main() {
 	const work = 200_000_000
 	var sink float64
 	var one, many []float64
+	if *n < 1 || *rounds < 1 {
+		fmt.Fprintln(os.Stderr, "cores: -n and -rounds must be positive")
+		os.Exit(2)
+	}
 	for range *rounds {
-		for _, g := range []int{1, *n} {
+		for pass, g := range []int{1, *n} {
 			start := time.Now()
 			var wg sync.WaitGroup
 			var mu sync.Mutex
@@ -54,7 +58,7 @@ func main() {
 			}
 			wg.Wait()
 			t := time.Since(start).Seconds() / float64(g)
-			if g == 1 {
+			if pass == 0 {
 				one = append(one, t)
 			} else {
 				many = append(many, t)
