@@ -35,6 +35,7 @@ func tridiagonalize(a []complex128, n int) *hermTridiag {
 		phase: make([]complex128, n), u: a, tau: make([]float64, n)}
 	sub := make([]complex128, max(n-1, 0)) // complex off-diagonal
 	p := make([]complex128, n)
+	uc := make([]complex128, n)
 	for k := 0; k+2 < n; k++ {
 		t.d[k] = real(a[k*n+k])
 		m := n - k - 1
@@ -60,16 +61,19 @@ func tridiagonalize(a []complex128, n int) *hermTridiag {
 		tau := 1 / (xx + xn*cmplx.Abs(x0))
 		t.tau[k], sub[k] = tau, beta
 
-		// p = tau A22 u from the lower triangle of A22 (rows and columns k+1 .. n-1).
-		u := func(i int) complex128 { return a[(k+1+i)*n+k] }
+		// p = tau A22 u from the lower triangle of A22 (rows and columns k+1 .. n-1), with
+		// u copied out of its column so that the loops run along rows.
+		for i := range m {
+			uc[i] = a[(k+1+i)*n+k]
+		}
+		u := uc[:m]
 		clear(p[:m])
 		for i := range m {
 			row := a[(k+1+i)*n+k+1 : (k+1+i)*n+k+1+i+1]
-			ui := u(i)
+			ui := u[i]
 			var s complex128
 			for j, aij := range row[:i] {
-				uj := a[(k+1+j)*n+k]
-				s += aij * uj
+				s += aij * u[j]
 				p[j] += cmplx.Conj(aij) * ui
 			}
 			p[i] += s + complex(real(row[i]), 0)*ui
@@ -77,20 +81,19 @@ func tridiagonalize(a []complex128, n int) *hermTridiag {
 		var uhp float64
 		for i := range m {
 			p[i] *= complex(tau, 0)
-			uhp += real(cmplx.Conj(u(i)) * p[i])
+			uhp += real(cmplx.Conj(u[i]) * p[i])
 		}
 
 		// w = p - (tau/2) (u^H p) u; A22 -= u w^H + w u^H (lower triangle).
 		kk := complex(tau/2*uhp, 0)
 		for i := range m {
-			p[i] -= kk * u(i)
+			p[i] -= kk * u[i]
 		}
 		for i := range m {
 			row := a[(k+1+i)*n+k+1 : (k+1+i)*n+k+1+i+1]
-			ui, wi := u(i), p[i]
+			ui, wi := u[i], p[i]
 			for j := range row {
-				uj := a[(k+1+j)*n+k]
-				row[j] -= ui*cmplx.Conj(p[j]) + wi*cmplx.Conj(uj)
+				row[j] -= ui*cmplx.Conj(p[j]) + wi*cmplx.Conj(u[j])
 			}
 		}
 	}
