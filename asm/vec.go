@@ -17,8 +17,8 @@ import (
 // [Dotc] and [Norm2] form each product exactly in float64 and differ between paths only in
 // the order of the float64 additions.
 //
-// An output may be the same slice as an input (dst == a, starting at the same element);
-// any other overlap gives unspecified results.
+// An output may be the same slice as any input (dst == a or dst == b, starting at the same
+// element); any other overlap gives unspecified results.
 
 type (
 	binaryFunc    = func(dst, a, b []complex64)

@@ -186,6 +186,13 @@ func TestVecBinary(t *testing.T) {
 					bk.k(alias.s(), alias.s(), b.s())
 					alias.check(t, bk.name+" dst=a")
 					equalC(t, bk.name+" dst=a", alias.s(), want)
+
+					aliasB := cloneC(b)
+					want = append(want[:0], b.s()...)
+					bk.ref(want, a.s(), b.s())
+					bk.k(aliasB.s(), a.s(), aliasB.s())
+					aliasB.check(t, bk.name+" dst=b")
+					equalC(t, bk.name+" dst=b", aliasB.s(), want)
 				})
 			})
 		})
@@ -244,6 +251,11 @@ func TestVecMaskCopy(t *testing.T) {
 			asm.MaskCopy(dst.s(), src.s(), mask.s())
 			dst.check(t, "MaskCopy")
 			equalC(t, "MaskCopy", dst.s(), want)
+
+			inPlace := cloneC(src)
+			asm.MaskCopy(inPlace.s(), inPlace.s(), mask.s())
+			inPlace.check(t, "MaskCopy dst=src")
+			equalC(t, "MaskCopy dst=src", inPlace.s(), want)
 		})
 	})
 }

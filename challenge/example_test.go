@@ -178,3 +178,28 @@ func ExampleScenarios2025() {
 	// Uniform24
 	// ktGaussian8
 }
+
+func ExampleRankingSubset() {
+	// A cine with 9 slices and 12 frames of 448x162: the submission keeps slices 3 and 4,
+	// frames 0 to 2 and the central 149 columns.
+	s, err := challenge.RankingSubset("cine_sax.mat", 448, 162, 9, 12)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("columns [%d, %d)\n", s.X0, s.X1)
+	for iz := range 9 {
+		for it := range 12 {
+			if s.Keep(iz, it) {
+				fmt.Printf("slice %d frame %d\n", iz, it)
+			}
+		}
+	}
+	// Output:
+	// columns [150, 299)
+	// slice 3 frame 0
+	// slice 3 frame 1
+	// slice 3 frame 2
+	// slice 4 frame 0
+	// slice 4 frame 1
+	// slice 4 frame 2
+}

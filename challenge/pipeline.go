@@ -53,7 +53,9 @@ type FileOptions struct {
 	// input's name.
 	Name string
 
-	// Recon configures the reconstruction itself.
+	// Recon configures the reconstruction itself. In ranking mode, a Recon.Subset left at
+	// its zero value is set to the part of the image the submission keeps (RankingSubset),
+	// so that only that part is reconstructed.
 	Recon recon.Options
 
 	// Read bounds and parallelises file reading; nil uses the defaults.
@@ -91,15 +93,22 @@ func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
 	}
 	rep.Output = out
 
-	img, err := recon.Reconstruct(k, m, opts.Recon)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in, err)
-	}
-
 	name := opts.Name
 	if name == "" {
 		name = filepath.Base(in)
 	}
+	ro := opts.Recon
+	if (opts.Output == OutputRanking || opts.Output == "") && ro.Subset.Keep == nil &&
+		ro.Subset.X0 == 0 && ro.Subset.X1 == 0 {
+		if ro.Subset, err = RankingSubset(name, k.NX, k.NY, k.NZ, k.NT); err != nil {
+			return nil, fmt.Errorf("%s: %w", in, err)
+		}
+	}
+	img, err := recon.Reconstruct(k, m, ro)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+
 	a, err := selectOutput(name, img, opts.Output)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in, err)

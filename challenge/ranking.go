@@ -144,6 +144,33 @@ func RankingSelection(name string, nx, ny, nz, nt int) (Selection, error) {
 	return s, nil
 }
 
+// RankingSubset returns what Img4Ranking keeps of an image series of size (nx, ny, nz, nt)
+// from the file called name, as a recon.Subset for the reconstruction: the slices and
+// frames of RankingSelection (for ClassBlackBlood, the frames folded into the slice axis as
+// MATLAB reads them) and the columns of the crop. A reconstruction restricted to it gives
+// the same submission as a full one.
+func RankingSubset(name string, nx, ny, nz, nt int) (recon.Subset, error) {
+	s, err := RankingSelection(name, nx, ny, nz, nt)
+	if err != nil {
+		return recon.Subset{}, err
+	}
+	keepZ := make([]bool, s.NZ)
+	for _, z := range s.Slices {
+		keepZ[z] = true
+	}
+	keepT := make([]bool, s.NT)
+	for _, f := range s.Frames {
+		keepT[f] = true
+	}
+	folded := ClassifyName(name) == ClassBlackBlood
+	return recon.Subset{X0: s.X0, X1: s.X0 + s.CX, Keep: func(iz, it int) bool {
+		if folded {
+			return keepZ[iz+nz*it]
+		}
+		return keepZ[iz] && keepT[it]
+	}}, nil
+}
+
 func indexRange(lo, hi int) []int {
 	out := make([]int, 0, hi-lo)
 	for i := lo; i < hi; i++ {

@@ -244,3 +244,65 @@ func TestRankingErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRankingSubset checks that RankingSubset covers exactly what Img4Ranking reads: the
+// submission of an image whose values outside the subset are replaced by NaN equals that of
+// the intact image (so nothing outside is read), and the subset keeps no more than that: as
+// many plane columns as the submission reads. Every class, with folding of frames into
+// slices for black-blood files, odd sizes and single slices or frames.
+func TestRankingSubset(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		nx, ny, nz, nt int
+	}{
+		{"cine_sax.mat", 25, 12, 7, 5}, {"cine_lax.mat", 24, 10, 1, 12},
+		{"T1map.mat", 21, 9, 4, 9}, {"blackblood.mat", 30, 14, 2, 3},
+		{"T1rho.mat", 18, 8, 11, 3}, {"lge.mat", 19, 9, 3, 1},
+	} {
+		img := &recon.Image{NX: c.nx, NY: c.ny, NZ: c.nz, NT: c.nt,
+			Data: make([]float32, c.nx*c.ny*c.nz*c.nt)}
+		for i := range img.Data {
+			img.Data[i] = float32(i%97) + 1
+		}
+		want, err := Img4Ranking(c.name, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := RankingSubset(c.name, c.nx, c.ny, c.nz, c.nt)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		masked := &recon.Image{NX: c.nx, NY: c.ny, NZ: c.nz, NT: c.nt,
+			Data: append([]float32(nil), img.Data...)}
+		kept := 0
+		for iz := range c.nz {
+			for it := range c.nt {
+				p := masked.Plane(iz, it)
+				for i := range p {
+					x := i % c.nx
+					if !sub.Keep(iz, it) || x < sub.X0 || x >= sub.X1 {
+						p[i] = float32(math.NaN())
+					} else if i < c.nx {
+						kept++
+					}
+				}
+			}
+		}
+		got, err := Img4Ranking(c.name, masked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want.Data {
+			if got.Data[i] != want.Data[i] {
+				t.Fatalf("%s: submission value %d reads outside the subset", c.name, i)
+			}
+		}
+
+		sel, _ := RankingSelection(c.name, c.nx, c.ny, c.nz, c.nt)
+		if need := len(sel.Slices) * len(sel.Frames) * sel.CX; kept != need {
+			t.Errorf("%s: subset keeps %d columns of planes, the submission reads %d",
+				c.name, kept, need)
+		}
+	}
+}

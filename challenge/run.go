@@ -310,7 +310,8 @@ func runSettings(opts RunOptions) string {
 	s := fmt.Sprintf("method=%s output-mode=%s layout=%s", method, mode, opts.Layout)
 	if method != recon.MethodZeroFilled {
 		r := opts.Recon
-		s += fmt.Sprintf(" lambda=%g iters=%d tol=%g", r.Lambda, r.Iterations, r.Tolerance)
+		s += fmt.Sprintf(" solver=%s lambda=%g iters=%d tol=%g", r.Solver, r.Lambda,
+			r.Iterations, r.Tolerance)
 	}
 	return s
 }

@@ -12,9 +12,14 @@
 //   - [ZeroFilled] and [ApplyMask]: the baseline and the undersampling step.
 //   - [FindCalibration], [CalibrationData], [EstimateMaps] and [ESPIRiT]: coil maps as
 //     BART's "ecalib -m1" computes them.
-//   - [SENSE] solves (A^H A + lambda I) x = A^H y per slice and frame with
-//     [ConjugateGradient] on the operator [SenseOp], whose Forward, Adjoint and Normal
-//     methods other solvers can reuse.
+//   - [SENSE] solves (A^H A + lambda I) x = A^H y per slice and frame by conjugate
+//     gradients: on the column-decoupled operator for line masks (one problem per image
+//     column with [SolverColumns]), on the 2-D operator [SenseOp] otherwise, whose Forward,
+//     Adjoint and Normal methods other solvers can reuse with [ConjugateGradient].
+//   - [PlanReconstruction] and [PlanSENSE] state the work and memory of a reconstruction
+//     before it starts, and a [Subset] restricts it to what an output needs.
+//
+// The hot loops run on the SIMD vector kernels of package asm.
 //
 // Image scale: ESPIRiT maps have unit root sum of squares over coils, so where they are
 // accurate a SENSE image has the magnitude of the RSS ground truth.

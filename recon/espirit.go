@@ -7,6 +7,8 @@ import (
 	"math/cmplx"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/cmrecon/cmrecon/asm"
 )
 
 // Defaults of the ESPIRiT options: those of BART's ecalib (src/calib/calib.c: ecalib_defaults,
@@ -36,12 +38,15 @@ type ESPIRiTOptions struct {
 	// negative value keeps every pixel.
 	Crop float64
 
-	// Iterations is the largest number of power iterations per pixel (default 30, BART's
-	// count); a pixel stops earlier once its eigenvector has converged.
+	// Iterations is the number of power iterations per pixel (default 30, BART's count).
 	Iterations int
 
 	// Threads bounds the goroutines used (values below 1: one per CPU).
 	Threads int
+
+	// Keep, when not nil, reports whether the maps of slice iz are needed; the maps of the
+	// other slices are left zero (EstimateMaps and ESPIRiT skip them).
+	Keep func(iz int) bool
 }
 
 // withDefaults returns o with zero fields replaced by the defaults, or an error for values
@@ -136,19 +141,25 @@ func EstimateMaps(k *KSpace, m *Mask, opts ESPIRiTOptions) (*CoilMaps, error) {
 // in k-space does not matter.
 //
 // Per slice:
-//  1. Every Kernel x Kernel x nc patch of cal is a row of the calibration matrix A. Its
-//     singular vectors come from the eigen-decomposition of the Gram matrix, done in float64
-//     as the real symmetric problem of twice the size; those with
-//     sigma > sqrt(Threshold) * sigma_max span the signal subspace, with projector P.
+//  1. Every Kernel x Kernel x nc patch of cal is a row of the calibration matrix A. The
+//     Gram matrix of the patches, C = sum over patches x x^H (nk x nk, nk = Kernel^2 nc),
+//     is accumulated from summed-area tables of the products of coil pairs at each of the
+//     (2 Kernel - 1)^2 relative shifts, without forming A. C is reduced to real
+//     tridiagonal form by Householder reflections in complex float64 arithmetic; its
+//     eigenvalues mu = sigma^2 (sigma the singular values of A) come from gonum's QL
+//     iteration, and only the eigenvectors with sigma > sqrt(Threshold) * sigma_max, which
+//     span the signal subspace with projector P, are computed, by inverse iteration.
 //  2. The image-domain matrix of pixel r is G(r) = sum over kernel offsets d, d' of
 //     P[(c,d),(c',d')] exp(2 pi i (d-d').r) / Kernel^2, an nc x nc Hermitian matrix whose
 //     entries are trigonometric polynomials of degree Kernel-1. They are evaluated exactly at
 //     full resolution, separably along x and y (no FFT, no interpolation: this equals BART's
-//     zero-padded low-resolution FFT followed by sinc interpolation).
-//  3. The map at r is the eigenvector of G(r) for its largest eigenvalue, found by power
-//     iteration (at most Iterations steps, from the column of G(r) with the largest
-//     diagonal entry) and normalised to unit root sum of squares over coils. Where the
-//     data agree with the model the eigenvalue is close to 1.
+//     zero-padded low-resolution FFT followed by sinc interpolation), the x part in float64
+//     once per slice, the y part per image row in float32.
+//  3. The map at r is the eigenvector of G(r) for its largest eigenvalue, found by
+//     Iterations power iterations from the column of G(r) with the largest diagonal entry
+//     and normalised to unit root sum of squares over coils. Where the data agree with the
+//     model the eigenvalue is close to 1. The iterations run in float32 on a whole segment
+//     of an image row at once, entry by entry of G, on the SIMD kernels of package asm.
 //  4. Phase: each pixel's map is rotated so that its projection onto the first principal
 //     component of the calibration data across coils (the dominant eigenvector u of
 //     sum y y^H over calibration samples y) is real and positive: sum_c conj(u_c) s_c > 0,
@@ -156,8 +167,10 @@ func EstimateMaps(k *KSpace, m *Mask, opts ESPIRiTOptions) (*CoilMaps, error) {
 //     chosen so that u's largest entry is real and positive.
 //  5. Crop: maps are zeroed where the eigenvalue is at most Crop (Crop < 0 keeps all).
 //
-// Slices are estimated in parallel, and so are the pixel rows of step 3, on at most
-// opts.Threads goroutines; gonum's matrix products in step 1 may add goroutines of their own.
+// The result agrees with the straightforward computation (dense eigen-decomposition, float64
+// power iteration pixel by pixel; see TestESPIRiTMatchesReference) to float32 precision where
+// the power iteration has converged. Slices are calibrated in parallel, and the pixel rows of
+// step 3 are spread over at most opts.Threads goroutines.
 func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -179,10 +192,17 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 			"region", nx, ny, cal.NX, cal.NY)
 	}
 
-	perSlice := make([]*espiritSlice, cal.NZ)
+	var slices []int
+	for iz := range cal.NZ {
+		if o.Keep == nil || o.Keep(iz) {
+			slices = append(slices, iz)
+		}
+	}
+	perSlice := make([]*espiritCal, cal.NZ)
 	errs := make([]error, cal.NZ)
-	parallelFor(cal.NZ, o.Threads, func(_, iz int) {
-		perSlice[iz], errs[iz] = newESPIRiTSlice(cal, iz, nx, o)
+	parallelFor(len(slices), o.Threads, func(_, i int) {
+		iz := slices[i]
+		perSlice[iz], errs[iz] = calibrate(cal, iz, nx, o)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -195,52 +215,50 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 		Eigen: make([]float32, nx*ny*cal.NZ),
 	}
 	ey := trigTable(ny, o.Kernel)
-	workers := min(threadCount(o.Threads), cal.NZ*ny)
-	scratch := make([]*pixelEigen, workers)
-	for w := range scratch {
-		scratch[w] = newPixelEigen(nc)
-	}
-
-	parallelFor(cal.NZ*ny, workers, func(w, job int) {
-		iz, y := job/ny, job%ny
-		s, pe := perSlice[iz], scratch[w]
-		for x := range nx {
-			s.matrix(pe.g, x, ey[y*s.width:(y+1)*s.width])
-			lambda := pe.dominant(o.Iterations)
-			pe.rotate(s.ref)
-			if o.Crop >= 0 && lambda <= o.Crop {
-				clear(pe.v)
-			}
-
-			out.Eigen[x+nx*(y+ny*iz)] = float32(lambda)
-			for c := range nc {
-				out.Plane(c, iz)[x+nx*y] = complex64(pe.v[c])
-			}
+	workers := min(threadCount(o.Threads), max(1, len(slices)*ny))
+	scratch := make([]*rowEigen, workers)
+	parallelFor(len(slices)*ny, workers, func(w, job int) {
+		iz, y := slices[job/ny], job%ny
+		if scratch[w] == nil {
+			scratch[w] = newRowEigen(nc, min(nx, eigenSegment))
+		}
+		s := perSlice[iz]
+		for x0 := 0; x0 < nx; x0 += eigenSegment {
+			seg := min(eigenSegment, nx-x0)
+			re := scratch[w].resize(seg)
+			re.matrices(s, ey[y*s.width:(y+1)*s.width], x0)
+			re.dominant(o.Iterations)
+			re.store(out, s.ref, iz, x0+nx*y, o.Crop)
 		}
 	})
 	return out, nil
 }
 
-// espiritSlice is the result of the calibration step for one slice: the image-domain
-// matrices G(x, y) partly evaluated along x, and the phase reference.
-type espiritSlice struct {
+// eigenSegment is the number of pixels of an image row whose eigenvectors are iterated
+// together: the nc^2 planes of G for 128 pixels and 10 coils take 100 KiB, which stays in
+// the L2 cache over the iterations, and the kernel calls are long enough to amortise.
+const eigenSegment = 128
+
+// espiritCal is the result of the calibration step for one slice: the entries of G(x, y)
+// summed over the x frequencies, and the phase reference.
+type espiritCal struct {
 	nc    int
 	width int // 2*kernel - 1 frequencies per axis
 
-	// h[e][x*width+j] is the lower-triangle entry e = c*(c+1)/2 + d (c >= d) of G at pixel
-	// column x, summed over the x frequencies, for y frequency j.
-	h [][]complex128
+	// h[e] holds, for the lower-triangle entry e = c*(c+1)/2 + d (c >= d) of G, the
+	// complex64 values at pixel column x for y frequency j at j*nx + x.
+	h  [][]complex64
+	nx int
 
 	ref []complex128 // first principal component of the calibration data, unit norm
 }
 
-// newESPIRiTSlice runs steps 1 and 2 of ESPIRiT on slice iz of cal, for images nx wide.
-func newESPIRiTSlice(cal *KSpace, iz, nx int, o ESPIRiTOptions) (*espiritSlice, error) {
+// calibrate runs steps 1 and 2 of ESPIRiT on slice iz of cal, for images nx wide.
+func calibrate(cal *KSpace, iz, nx int, o ESPIRiTOptions) (*espiritCal, error) {
 	kw, nc := o.Kernel, cal.NC
 	kk := kw * kw
-	nk := kk * nc
 
-	proj, err := signalProjector(cal, iz, kw, o.Threshold)
+	vecs, err := signalSubspace(cal, iz, kw, o.Threshold)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +275,11 @@ func newESPIRiTSlice(cal *KSpace, iz, nx int, o ESPIRiTOptions) (*espiritSlice, 
 				for u := range kk {
 					ux, uy := u%kw, u/kw
 					j := (tx - ux + kw - 1) + width*(ty-uy+kw-1)
-					g[e][j] += proj[(t+kk*c)*nk+u+kk*d]
+					var p complex128
+					for _, v := range vecs {
+						p += v[t+kk*c] * cmplx.Conj(v[u+kk*d])
+					}
+					g[e][j] += p
 				}
 			}
 			for j := range g[e] {
@@ -265,18 +287,17 @@ func newESPIRiTSlice(cal *KSpace, iz, nx int, o ESPIRiTOptions) (*espiritSlice, 
 			}
 		}
 	}
-
 	ex := trigTable(nx, kw)
-	h := make([][]complex128, ntri)
+	h := make([][]complex64, ntri)
 	for e := range ntri {
-		h[e] = make([]complex128, nx*width)
+		h[e] = make([]complex64, width*nx)
 		for x := range nx {
 			for jy := range width {
 				var s complex128
 				for jx := range width {
 					s += ex[x*width+jx] * g[e][jx+width*jy]
 				}
-				h[e][x*width+jy] = s
+				h[e][jy*nx+x] = complex64(s)
 			}
 		}
 	}
@@ -285,25 +306,92 @@ func newESPIRiTSlice(cal *KSpace, iz, nx int, o ESPIRiTOptions) (*espiritSlice, 
 	if err != nil {
 		return nil, err
 	}
-	return &espiritSlice{nc: nc, width: width, h: h, ref: ref}, nil
+	return &espiritCal{nc: nc, width: width, h: h, nx: nx, ref: ref}, nil
 }
 
-// matrix fills the full Hermitian nc x nc matrix g (row-major) with G at pixel (x, y), given
-// the row of the y table for y.
-func (s *espiritSlice) matrix(g []complex128, x int, ey []complex128) {
-	nc, w := s.nc, s.width
+// calibGram returns the Gram matrix C = sum over patches p of x_p x_p^H of slice iz of cal,
+// row-major nk x nk with nk = kw*kw*nc, where index t + kw*kw*c stands for coil c at kernel
+// offset t = tx + kw*ty and x_p[(c, t)] = cal_c(p + t) for the (cal.NX-kw+1) x
+// (cal.NY-kw+1) patch positions p.
+//
+// For coils c, d and the shift delta = u - t, C[(c,t),(d,u)] is the sum of
+// z(q) = cal_c(q) conj(cal_d(q + delta)) over the window of positions q = p + t, so one
+// summed-area table of z per (c, d, delta) gives every entry with that shift by four
+// lookups: (2 kw - 1)^2 tables of the calibration size per coil pair, instead of a sum over
+// all patches per entry.
+func calibGram(cal *KSpace, iz, kw int) []complex128 {
+	nc := cal.NC
+	kk := kw * kw
+	nk := kk * nc
+	cx, cy := cal.NX, cal.NY
+	px, py := cx-kw+1, cy-kw+1
+
+	planes := make([][]complex128, nc)
+	for c := range nc {
+		planes[c] = make([]complex128, cx*cy)
+		for i, v := range cal.Plane(c, iz, 0) {
+			planes[c][i] = complex128(v)
+		}
+	}
+
+	gram := make([]complex128, nk*nk)
+	st := make([]complex128, (cx+1)*(cy+1)) // st[(y)*(cx+1)+x]: sum of z over [0,x) x [0,y)
+	w := cx + 1
 	for c := range nc {
 		for d := 0; d <= c; d++ {
-			hv := s.h[c*(c+1)/2+d][x*w : (x+1)*w]
-			var v complex128
-			for j, e := range ey {
-				v += e * hv[j]
+			pc, pd := planes[c], planes[d]
+			for dy := -(kw - 1); dy < kw; dy++ {
+				for dx := -(kw - 1); dx < kw; dx++ {
+					for y := range cy {
+						var run complex128
+						for x := range cx {
+							qx, qy := x+dx, y+dy
+							if qx >= 0 && qx < cx && qy >= 0 && qy < cy {
+								run += pc[x+cx*y] * cmplx.Conj(pd[qx+cx*qy])
+							}
+							st[(y+1)*w+x+1] = st[y*w+x+1] + run
+						}
+					}
+					box := func(x0, y0 int) complex128 {
+						return st[(y0+py)*w+x0+px] - st[y0*w+x0+px] - st[(y0+py)*w+x0] +
+							st[y0*w+x0]
+					}
+					for ty := max(0, -dy); ty < min(kw, kw-dy); ty++ {
+						for tx := max(0, -dx); tx < min(kw, kw-dx); tx++ {
+							a := tx + kw*ty + kk*c
+							b := (tx + dx) + kw*(ty+dy) + kk*d
+							v := box(tx, ty)
+							gram[a*nk+b] = v
+							gram[b*nk+a] = cmplx.Conj(v)
+						}
+					}
+				}
 			}
-			g[c*nc+d] = v
-			g[d*nc+c] = cmplx.Conj(v)
 		}
-		g[c*nc+c] = complex(real(g[c*nc+c]), 0)
 	}
+	return gram
+}
+
+// signalSubspace returns unit eigenvectors spanning the signal subspace of the calibration
+// matrix of slice iz: those of the Gram matrix (calibGram) whose eigenvalue mu satisfies
+// mu > threshold * mu_max, BART's rule sigma > sqrt(threshold) * sigma_max on the singular
+// values sigma = sqrt(mu). Each vector has kw*kw*nc entries, indexed as in calibGram.
+func signalSubspace(cal *KSpace, iz, kw int, threshold float64) ([][]complex128, error) {
+	nk := kw * kw * cal.NC
+	tri := tridiagonalize(calibGram(cal, iz, kw), nk)
+	vals, err := tri.eigenvalues()
+	if err != nil {
+		return nil, fmt.Errorf("recon: ESPIRiT slice %d: %w", iz, err)
+	}
+	if !(vals[0] > 0) {
+		return nil, fmt.Errorf("%w: slice %d: the calibration data hold no signal",
+			ErrNoCalibration, iz)
+	}
+	n := 0
+	for n < len(vals) && vals[n] > threshold*vals[0] {
+		n++
+	}
+	return tri.vectors(vals[:n]), nil
 }
 
 // trigTable returns exp(2 pi i f (p - n/2) / n) for p in [0, n) and the 2*kw-1 frequencies
@@ -319,189 +407,6 @@ func trigTable(n, kw int) []complex128 {
 		}
 	}
 	return t
-}
-
-// signalProjector returns the projector P onto the signal subspace of the calibration matrix
-// of slice iz, as a row-major nk x nk complex matrix with nk = kw*kw*nc. Index t + kw*kw*c
-// stands for coil c at kernel offset t = tx + kw*ty.
-//
-// The patches x_p (p < np) span the signal subspace, so it is the dominant eigenspace of
-// C = X X^H, where column p of the nk x np matrix X is x_p. When there are fewer patches
-// than kernel entries, the np x np matrix X^H X (same non-zero eigenvalues, eigenvectors w)
-// is decomposed instead and P = X Q X^H with Q = sum over kept w w^H / eigenvalue.
-func signalProjector(cal *KSpace, iz, kw int, threshold float64) ([]complex128, error) {
-	nc := cal.NC
-	kk := kw * kw
-	nk := kk * nc
-	px, py := cal.NX-kw+1, cal.NY-kw+1
-	np := px * py
-
-	xr := mat.NewDense(nk, np, nil)
-	xi := mat.NewDense(nk, np, nil)
-	for c := range nc {
-		plane := cal.Plane(c, iz, 0)
-		for t := range kk {
-			tx, ty := t%kw, t/kw
-			a := t + kk*c
-			for y := range py {
-				for x := range px {
-					v := plane[(x+tx)+cal.NX*(y+ty)]
-					xr.Set(a, x+px*y, float64(real(v)))
-					xi.Set(a, x+px*y, float64(imag(v)))
-				}
-			}
-		}
-	}
-
-	// TODO: this dense eigen-decomposition (gonum, pure Go) takes 0.4-0.6 s per slice of
-	// 10 coils, half of ESPIRiT's time (BenchmarkESPIRiT), although only the signal
-	// subspace is needed.
-	if np >= nk {
-		// C = X X^H: real part Xr Xr^T + Xi Xi^T, imaginary part Xi Xr^T - Xr Xi^T.
-		gr, gi := hermProduct(xr, xi, false)
-		vals, vecs, err := hermEigen(gr, gi)
-		if err != nil {
-			return nil, fmt.Errorf("recon: ESPIRiT slice %d: %w", iz, err)
-		}
-		n, err := signalCount(vals, threshold)
-		if err != nil {
-			return nil, fmt.Errorf("%w: slice %d: %v", ErrNoCalibration, iz, err)
-		}
-		pr, pi := topProjector(vals, vecs, n, false)
-		return toComplex(pr, pi), nil
-	}
-
-	// D = X^H X: real part Xr^T Xr + Xi^T Xi, imaginary part Xr^T Xi - Xi^T Xr.
-	dr, di := hermProduct(xr, xi, true)
-	vals, vecs, err := hermEigen(dr, di)
-	if err != nil {
-		return nil, fmt.Errorf("recon: ESPIRiT slice %d: %w", iz, err)
-	}
-	n, err := signalCount(vals, threshold)
-	if err != nil {
-		return nil, fmt.Errorf("%w: slice %d: %v", ErrNoCalibration, iz, err)
-	}
-	qr, qi := topProjector(vals, vecs, n, true)
-
-	// T = X Q, then P = T X^H.
-	tr, ti := new(mat.Dense), new(mat.Dense)
-	tr.Mul(xr, qr)
-	tr.Sub(tr, mul(xi, qi))
-	ti.Mul(xr, qi)
-	ti.Add(ti, mul(xi, qr))
-
-	pr, pi := new(mat.Dense), new(mat.Dense)
-	pr.Mul(tr, xr.T())
-	pr.Add(pr, mul(ti, xi.T()))
-	pi.Mul(ti, xr.T())
-	pi.Sub(pi, mul(tr, xi.T()))
-	return toComplex(pr, pi), nil
-}
-
-// hermProduct returns the real and imaginary parts of X X^H, or of X^H X when inner is
-// true, for X = xr + i xi:
-//
-//	X X^H = (xr xr^T + xi xi^T) + i (xi xr^T - xr xi^T)
-//	X^H X = (xr^T xr + xi^T xi) + i (xr^T xi - xi^T xr)
-func hermProduct(xr, xi *mat.Dense, inner bool) (re, im *mat.Dense) {
-	re, im = new(mat.Dense), new(mat.Dense)
-	if inner {
-		re.Mul(xr.T(), xr)
-		re.Add(re, mul(xi.T(), xi))
-		im.Mul(xr.T(), xi)
-		im.Sub(im, mul(xi.T(), xr))
-		return re, im
-	}
-
-	re.Mul(xr, xr.T())
-	re.Add(re, mul(xi, xi.T()))
-	im.Mul(xi, xr.T())
-	im.Sub(im, mul(xr, xi.T()))
-	return re, im
-}
-
-// mul returns the matrix product a b.
-func mul(a, b mat.Matrix) *mat.Dense {
-	var p mat.Dense
-	p.Mul(a, b)
-	return &p
-}
-
-// hermEigen decomposes the Hermitian matrix re + i im through the real symmetric matrix
-// [[re, -im], [im, re]] of twice the size, whose eigenvalues are those of the Hermitian
-// matrix, each twice; eigenvector [x; y] stands for x + i y. Eigenvalues are ascending and
-// eigenvectors are the columns of vecs.
-func hermEigen(re, im *mat.Dense) ([]float64, *mat.Dense, error) {
-	n, _ := re.Dims()
-	m := mat.NewSymDense(2*n, nil)
-	for a := range n {
-		for b := 0; b <= a; b++ {
-			r, i := (re.At(a, b)+re.At(b, a))/2, (im.At(a, b)-im.At(b, a))/2
-			m.SetSym(a, b, r)
-			m.SetSym(n+a, n+b, r)
-			m.SetSym(n+a, b, i)
-			m.SetSym(n+b, a, -i)
-		}
-	}
-
-	var eig mat.EigenSym
-	if !eig.Factorize(m, true) {
-		return nil, nil, errors.New("eigen-decomposition did not converge")
-	}
-	vecs := new(mat.Dense)
-	eig.VectorsTo(vecs)
-	return eig.Values(nil), vecs, nil
-}
-
-// signalCount returns how many eigenvalues mu of the Hermitian matrix behind vals (as
-// hermEigen returns them) satisfy mu > threshold * mu_max, BART's rule
-// sigma > sqrt(threshold) * sigma_max on the singular values sigma = sqrt(mu).
-func signalCount(vals []float64, threshold float64) (int, error) {
-	n2 := len(vals)
-	top := (vals[n2-1] + vals[n2-2]) / 2
-	if !(top > 0) {
-		return 0, errors.New("the calibration data hold no signal")
-	}
-
-	n := 0
-	for i := range n2 / 2 {
-		if (vals[n2-1-2*i]+vals[n2-2-2*i])/2 > threshold*top {
-			n++
-		}
-	}
-	return n, nil
-}
-
-// topProjector returns the real and imaginary parts of sum over the n dominant eigenvectors
-// w of w w^H, each divided by its eigenvalue when weighted is true. It takes the 2n
-// dominant real eigenvectors u of the embedding: sum u u^T is [[Re, -Im], [Im, Re]] of the
-// complex sum, whatever basis the solver chose inside a repeated eigenvalue.
-func topProjector(vals []float64, vecs *mat.Dense, n int, weighted bool) (re, im *mat.Dense) {
-	n2 := len(vals)
-	u := vecs.Slice(0, n2, n2-2*n, n2).(*mat.Dense)
-	scaled := u
-	if weighted {
-		scaled = mat.NewDense(n2, 2*n, nil)
-		scaled.Apply(func(_, j int, v float64) float64 { return v / vals[n2-2*n+j] }, u)
-	}
-
-	var full mat.Dense
-	full.Mul(scaled, u.Slice(0, n2/2, 0, 2*n).T())
-	re = mat.DenseCopyOf(full.Slice(0, n2/2, 0, n2/2))
-	im = mat.DenseCopyOf(full.Slice(n2/2, n2, 0, n2/2))
-	return re, im
-}
-
-// toComplex joins real and imaginary parts into a row-major complex matrix.
-func toComplex(re, im *mat.Dense) []complex128 {
-	r, c := re.Dims()
-	out := make([]complex128, r*c)
-	for i := range r {
-		for j := range c {
-			out[i*c+j] = complex(re.At(i, j), im.At(i, j))
-		}
-	}
-	return out
 }
 
 // principalComponent returns the dominant eigenvector u (unit norm) of the coil covariance
@@ -560,110 +465,154 @@ func principalComponent(cal *KSpace, iz int) ([]complex128, error) {
 	return u, nil
 }
 
-// pixelEigen is per-worker scratch for the per-pixel eigenvector.
-type pixelEigen struct {
-	nc   int
-	g    []complex128 // nc x nc, row-major
-	v, w []complex128
+// rowEigen is per-worker scratch for the dominant eigenvectors of G over one segment of an
+// image row: every entry of G, of the iterate v and of G v is a plane of seg pixels.
+type rowEigen struct {
+	nc, seg int
+	hc      [][]complex64 // hc[c*nc+d] = G[d][c], so that (G v)_c = sum_d conj(hc) v_d
+	v, w    [][]complex64
+	nrm     []float32
+	ones    []complex64
+	start   []int
+	lambda  []float64
+	cap     int
 }
 
-// newPixelEigen allocates scratch for nc coils.
-func newPixelEigen(nc int) *pixelEigen {
-	return &pixelEigen{
-		nc: nc,
-		g:  make([]complex128, nc*nc),
-		v:  make([]complex128, nc),
-		w:  make([]complex128, nc),
+// newRowEigen allocates scratch for nc coils and segments of up to n pixels.
+func newRowEigen(nc, n int) *rowEigen {
+	re := &rowEigen{nc: nc, cap: n, hc: make([][]complex64, nc*nc),
+		v: make([][]complex64, nc), w: make([][]complex64, nc), nrm: make([]float32, n),
+		ones: make([]complex64, n), start: make([]int, n), lambda: make([]float64, n)}
+	for i := range re.hc {
+		re.hc[i] = make([]complex64, n)
 	}
+	for c := range nc {
+		re.v[c], re.w[c] = make([]complex64, n), make([]complex64, n)
+	}
+	for i := range re.ones {
+		re.ones[i] = 1
+	}
+	return re
 }
 
-// dominant runs at most iters power iterations on g, leaving the unit eigenvector estimate
-// in v, and returns its Rayleigh quotient. It stops early once an iteration moves v by less
-// than 1e-9 (in norm), far below the float32 precision of the maps. A zero matrix gives
-// v = 0 and eigenvalue 0.
-func (pe *pixelEigen) dominant(iters int) float64 {
-	nc, g := pe.nc, pe.g
-	start := 0
+// resize returns re for segments of seg <= cap pixels.
+func (re *rowEigen) resize(seg int) *rowEigen {
+	re.seg = seg
+	return re
+}
+
+// matrices sets the planes of G for the pixels x0 .. x0+seg-1 of the row whose y table is
+// ey, from the x-summed entries of s: G_e = sum_j ey[j] h_e[j].
+func (re *rowEigen) matrices(s *espiritCal, ey []complex128, x0 int) {
+	nc, seg := re.nc, re.seg
 	for c := range nc {
-		if real(g[c*nc+c]) > real(g[start*nc+start]) {
-			start = c
+		for d := 0; d <= c; d++ {
+			e := c*(c+1)/2 + d
+			lower := re.hc[d*nc+c][:seg] // G[c][d], stored where (G v)_d needs conj(G[c][d])
+			clear(lower)
+			for j, f := range ey {
+				asm.Axpy(complex64(f), s.h[e][j*s.nx+x0:j*s.nx+x0+seg], lower)
+			}
+			if c != d {
+				asm.MulConj(re.hc[c*nc+d][:seg], lower, re.ones[:seg])
+			}
 		}
 	}
-	if !(real(g[start*nc+start]) > 0) {
-		clear(pe.v)
-		return 0
+}
+
+// normalizeInto sets v = w / |w| pixel by pixel (zero where w is zero).
+func (re *rowEigen) normalizeInto(v, w [][]complex64) {
+	seg := re.seg
+	nrm := re.nrm[:seg]
+	clear(nrm)
+	for c := range re.nc {
+		asm.AddAbs2(nrm, w[c][:seg])
 	}
+	asm.Sqrt(nrm)
+	for i, n := range nrm {
+		if n > 0 {
+			nrm[i] = 1 / n
+		}
+	}
+	for c := range re.nc {
+		asm.MaskCopy(v[c][:seg], w[c][:seg], nrm)
+	}
+}
+
+// apply sets w = G v.
+func (re *rowEigen) apply() {
+	nc, seg := re.nc, re.seg
 	for c := range nc {
-		pe.v[c] = g[c*nc+start]
+		w := re.w[c][:seg]
+		clear(w)
+		for d := range nc {
+			asm.MulConjAcc(w, re.hc[c*nc+d][:seg], re.v[d][:seg])
+		}
 	}
-	normalize(pe.v)
+}
+
+// dominant runs iters power iterations from the column of G with the largest diagonal
+// entry, leaving the unit eigenvector estimates in v and their Rayleigh quotients in lambda.
+// A pixel whose G has no positive diagonal entry gets v = 0 and eigenvalue 0.
+func (re *rowEigen) dominant(iters int) {
+	nc, seg := re.nc, re.seg
+	for i := range seg {
+		best := 0
+		for c := 1; c < nc; c++ {
+			if real(re.hc[c*nc+c][i]) > real(re.hc[best*nc+best][i]) {
+				best = c
+			}
+		}
+		if !(real(re.hc[best*nc+best][i]) > 0) {
+			best = -1
+		}
+		re.start[i] = best
+		for c := range nc {
+			var v complex64
+			if best >= 0 {
+				v = re.hc[best*nc+c][i] // G[c][best]
+			}
+			re.w[c][i] = v
+		}
+	}
+	re.normalizeInto(re.v, re.w)
 
 	for range iters {
-		pe.apply()
-		if normalize(pe.w) == 0 {
-			clear(pe.v)
-			return 0
-		}
-		var moved float64
-		for c, w := range pe.w {
-			d := w - pe.v[c]
-			moved += real(d)*real(d) + imag(d)*imag(d)
-		}
-		pe.v, pe.w = pe.w, pe.v
-		if moved < 1e-18 {
-			break
-		}
+		re.apply()
+		re.normalizeInto(re.v, re.w)
 	}
 
-	pe.apply()
-	var rq float64
-	for c, vc := range pe.v {
-		rq += real(vc)*real(pe.w[c]) + imag(vc)*imag(pe.w[c])
-	}
-	return rq
-}
-
-// apply sets w = g v.
-func (pe *pixelEigen) apply() {
-	nc := pe.nc
-	for c := range nc {
-		row := pe.g[c*nc : (c+1)*nc]
-		var s complex128
-		for d, vd := range pe.v {
-			s += row[d] * vd
+	re.apply()
+	for i := range seg {
+		var rq float64
+		for c := range nc {
+			v, w := re.v[c][i], re.w[c][i]
+			rq += float64(real(v))*float64(real(w)) + float64(imag(v))*float64(imag(w))
 		}
-		pe.w[c] = s
+		re.lambda[i] = rq
 	}
 }
 
-// rotate multiplies v by the unit phase that makes sum_c conj(ref_c) v_c real and positive.
-func (pe *pixelEigen) rotate(ref []complex128) {
-	var p complex128
-	for c, vc := range pe.v {
-		p += cmplx.Conj(ref[c]) * vc
-	}
-	a := cmplx.Abs(p)
-	if a == 0 {
-		return
-	}
-	rot := cmplx.Conj(p) / complex(a, 0)
-	for c := range pe.v {
-		pe.v[c] *= rot
-	}
-}
-
-// normalize scales v to unit norm and returns its former norm (leaving v alone when it is 0).
-func normalize(v []complex128) float64 {
-	var s float64
-	for _, x := range v {
-		s += real(x)*real(x) + imag(x)*imag(x)
-	}
-	n := math.Sqrt(s)
-	if n > 0 {
-		inv := 1 / n
-		for i, x := range v {
-			v[i] = complex(real(x)*inv, imag(x)*inv)
+// store rotates each pixel's map to the phase reference ref, crops it and writes it and
+// its eigenvalue to the maps of slice iz from pixel offset off.
+func (re *rowEigen) store(out *CoilMaps, ref []complex128, iz, off int, crop float64) {
+	nc := re.nc
+	for i := range re.seg {
+		var p complex128
+		for c := range nc {
+			p += cmplx.Conj(ref[c]) * complex128(re.v[c][i])
+		}
+		rot := complex(1, 0)
+		if a := cmplx.Abs(p); a > 0 {
+			rot = cmplx.Conj(p) / complex(a, 0)
+		}
+		lambda := re.lambda[i]
+		if crop >= 0 && lambda <= crop {
+			rot = 0
+		}
+		out.Eigen[off+i+out.NX*out.NY*iz] = float32(lambda)
+		for c := range nc {
+			out.Plane(c, iz)[off+i] = complex64(complex128(re.v[c][i]) * rot)
 		}
 	}
-	return n
 }

@@ -319,41 +319,52 @@ func TestSENSEOddSize(t *testing.T) {
 }
 
 // TestSENSEvsBARTPics compares CG-SENSE with "bart pics -l2" on the real 16-coil brain,
-// undersampled by 2 along ky with 24 calibration lines, given the same ESPIRiT maps, lambda
-// 0.01, 30 iterations and no data scaling (-w 1). Both run plain CG from zero on the same
-// normal equations, so they produce the same iterates up to float32 rounding: the bound
-// 1e-5 allows about a hundred float32 epsilons (measured 2.3e-7); a lambda only 10% off
-// already gives 1.1e-3.
+// given the same ESPIRiT maps, lambda 0.01, 30 iterations and no data scaling (-w 1): once
+// undersampled by 2 along ky with 24 calibration lines (a line mask, so the default solver is
+// the column operator, SolverLines), once with a random 2-D point mask (SolverPlane). Both
+// run plain CG from zero on the same normal equations, so they produce the same iterates up
+// to float32 rounding: the bound 1e-5 allows about a hundred float32 epsilons (measured
+// 2.3e-7); a lambda only 10% off already gives 1.1e-3.
 func TestSENSEvsBARTPics(t *testing.T) {
 	bartPath(t)
-	k := loadBrain(t)
-	m := lineMask(96, 96, 1, 2, 24, false)
-	if err := ApplyMask(k, m); err != nil {
-		t.Fatal(err)
-	}
-	maps, err := EstimateMaps(k, m, ESPIRiTOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := SENSE(k, m, maps, SENSEOptions{Lambda: 0.01, Iterations: 30})
-	if err != nil {
-		t.Fatal(err)
-	}
+	for _, c := range []struct {
+		name string
+		mask *Mask
+		want Solver
+	}{{"lines", lineMask(96, 96, 1, 2, 24, false), SolverLines},
+		{"points", pointMask(96, 96, 1, 16, 0.35, 3), SolverPlane}} {
+		k := loadBrain(t)
+		if err := ApplyMask(k, c.mask); err != nil {
+			t.Fatal(err)
+		}
+		maps, err := EstimateMaps(k, c.mask, ESPIRiTOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := SENSE(k, c.mask, maps, SENSEOptions{Lambda: 0.01, Iterations: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := PlanSENSE(k.Dims, c.mask, SENSEOptions{}); err != nil ||
+			p.Solver != c.want {
+			t.Fatalf("%s: plan %+v, %v; want solver %q", c.name, p, err, c.want)
+		}
 
-	dir := t.TempDir()
-	writeCFL(t, filepath.Join(dir, "ksp"), []int{96, 96, 1, 16}, k.Data)
-	writeCFL(t, filepath.Join(dir, "sens"), []int{96, 96, 1, 16}, maps.Data)
-	runBART(t, dir, "pics", "-d0", "-l2", "-r", "0.01", "-i", "30", "-w", "1", "ksp", "sens",
-		"img")
-	_, want := readCFL(t, filepath.Join(dir, "img"))
+		dir := t.TempDir()
+		writeCFL(t, filepath.Join(dir, "ksp"), []int{96, 96, 1, 16}, k.Data)
+		writeCFL(t, filepath.Join(dir, "sens"), []int{96, 96, 1, 16}, maps.Data)
+		runBART(t, dir, "pics", "-d0", "-l2", "-r", "0.01", "-i", "30", "-w", "1", "ksp",
+			"sens", "img")
+		_, want := readCFL(t, filepath.Join(dir, "img"))
 
-	diff := make([]complex64, len(want))
-	for i := range want {
-		diff[i] = got.Data[i] - want[i]
-	}
-	rel := cnorm(diff) / cnorm(want)
-	t.Logf("relative difference to bart pics: %.3g", rel)
-	if rel > 1e-5 {
-		t.Errorf("CG-SENSE differs from bart pics by %.3g (relative)", rel)
+		diff := make([]complex64, len(want))
+		for i := range want {
+			diff[i] = got.Data[i] - want[i]
+		}
+		rel := cnorm(diff) / cnorm(want)
+		t.Logf("%s: relative difference to bart pics: %.3g", c.name, rel)
+		if rel > 1e-5 {
+			t.Errorf("%s: CG-SENSE differs from bart pics by %.3g (relative)", c.name, rel)
+		}
 	}
 }

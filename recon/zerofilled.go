@@ -43,6 +43,11 @@ func ZeroFilled(k *KSpace, threads int) (*Image, error) {
 // zeroFilled is ZeroFilled with an optional mask m (already checked against k) that is
 // applied on the fly, so k itself is left unchanged.
 func zeroFilled(k *KSpace, m *Mask, threads int) *Image {
+	return zeroFilledSubset(k, m, threads, Subset{})
+}
+
+// zeroFilledSubset is zeroFilled for the slices and frames sub keeps (the others are zero).
+func zeroFilledSubset(k *KSpace, m *Mask, threads int, sub Subset) *Image {
 	nx, ny := k.NX, k.NY
 	n := nx * ny
 	out := &Image{NX: nx, NY: ny, NZ: k.NZ, NT: k.NT, Data: make([]float32, n*k.NZ*k.NT)}
@@ -58,6 +63,9 @@ func zeroFilled(k *KSpace, m *Mask, threads int) *Image {
 
 	parallelFor(k.NZ*k.NT, workers, func(w, p int) {
 		iz, it := p%k.NZ, p/k.NZ
+		if !sub.keep(iz, it) {
+			return
+		}
 		buf, sum := bufs[w], sums[w]
 		clear(sum)
 

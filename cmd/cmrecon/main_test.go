@@ -234,6 +234,7 @@ func TestBadInput(t *testing.T) {
 		{"NaN", nanFile, nanFile, []string{"--method", "zf"}},
 		{"mask size", full, wrongMask, []string{"--mask", wrongMask}},
 		{"memory", full, full, []string{"--max-memory", "1M"}},
+		{"memory plan", full, full, []string{"--max-memory", "3M"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,6 +256,38 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("temporary files left behind: %v", leftovers)
 			}
 		})
+	}
+}
+
+// TestMemoryPlanLogged checks that recon states its memory plan before the work starts,
+// within the --max-memory budget, and that the ranking output reconstructs only the
+// problems and columns the submission keeps (2 central slices of 3, 3 frames of 4, a third
+// of the columns with the per-column solver), and refuses an unknown --solver.
+func TestMemoryPlanLogged(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	out := filepath.Join(dir, "out.mat")
+	code, _, errOut := cli(t, "recon", "--threads", "2", "--max-memory", "64M", full, out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	plan := strings.Index(errOut, "memory plan")
+	progress := strings.Index(errOut, "msg=done")
+	if plan < 0 || progress < plan {
+		t.Fatalf("no memory plan logged before the end:\n%s", errOut)
+	}
+	line := errOut[plan:]
+	line = line[:strings.IndexByte(line, '\n')]
+	for _, want := range []string{"budget=\"64.0 MiB\"", "solver=columns", "problems=6",
+		"columns=32", "at_once=2"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("plan line lacks %s: %s", want, line)
+		}
+	}
+
+	code, _, errOut = cli(t, "recon", "--solver", "fastest", full, out)
+	if code != 2 || !strings.Contains(errOut, "--solver") {
+		t.Errorf("unknown solver: exit %d: %s", code, errOut)
 	}
 }
 

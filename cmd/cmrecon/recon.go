@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +16,8 @@ import (
 
 func runRecon(e *env, args []string) error {
 	fs := newFlags(e, "recon", "[--method zf|sense] [--mask MASK] [--output-mode ranking|full] "+
-		"[--threads N] [--layout x,y,c,z,t] IN OUT.mat")
+		"[--threads N] [--max-memory B] [--solver S] [--lambda L] [--layout x,y,c,z,t] "+
+		"IN OUT.mat")
 	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS) or sense "+
 		"(ESPIRiT maps + CG-SENSE)")
 	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
@@ -26,10 +28,15 @@ func runRecon(e *env, args []string) error {
 	layout := fs.String("layout", challenge.DefaultLayout, "names of IN's dims in file order")
 	name := fs.String("name", "", "file name whose modality rules the ranking output follows "+
 		"(default: IN's name)")
-	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
+	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
+		"(0: plain least squares, as bart pics -l2)")
+	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns "+
+		"(per image column, line masks), lines (the joint iteration of bart pics on the "+
+		"column operator) or plane (the 2-D operator); masks that are not line masks use plane")
 	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
 	tol := fs.Float64("tol", 0, "CG-SENSE relative residual to stop at (0: run every iteration)")
-	maxMem := fs.String("max-memory", "", "refuse input arrays larger than this, e.g. 8G "+
+	maxMem := fs.String("max-memory", "", "memory budget, e.g. 8G: input arrays larger than "+
+		"this are refused and the reconstruction is planned within it, the input included "+
 		"(default: half the machine's memory)")
 	pos, err := parse(fs, args, 2)
 	if err != nil {
@@ -60,6 +67,20 @@ func runRecon(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "cmrecon recon: --threads %d: want a positive count\n", *threads)
 		return errUsage
 	}
+	sv := recon.Solver(*solver)
+	if sv != recon.SolverColumns && sv != recon.SolverLines && sv != recon.SolverPlane {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --solver %q: want columns, lines or plane\n",
+			*solver)
+		return errUsage
+	}
+	budget := maxBytes
+	if budget == 0 {
+		budget = mat.DefaultMaxBytes()
+	}
+	// The plan counts what the reconstruction holds; the Go heap may also hold garbage up
+	// to its GC target (twice the live heap by default), so the budget is made the
+	// runtime's soft memory limit too.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(budget))
 
 	start := time.Now()
 	progress := newProgressLog(e, 3*time.Second)
@@ -69,7 +90,8 @@ func runRecon(e *env, args []string) error {
 		Output: out,
 		Name:   *name,
 		Recon: recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
-			Tolerance: *tol, Progress: progress.report},
+			Tolerance: *tol, Solver: sv, MaxMemory: budget, Progress: progress.report,
+			Plan: func(p recon.Plan) { logPlan(e, p) }},
 		Read: &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
 	}
 	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
@@ -87,6 +109,22 @@ func runRecon(e *env, args []string) error {
 		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR),
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
 	return nil
+}
+
+// logPlan logs the memory plan of a reconstruction before it starts.
+func logPlan(e *env, p recon.Plan) {
+	attrs := []any{"method", p.Method, "total", recon.Bytes(p.TotalBytes).String(),
+		"budget", recon.Bytes(p.Budget).String(), "kspace", recon.Bytes(p.KSpaceBytes).String(),
+		"maps", recon.Bytes(p.MapsBytes).String(), "espirit", recon.Bytes(p.CalibBytes).String(),
+		"image", recon.Bytes(p.ImageBytes).String()}
+	if p.Method == recon.MethodSENSE {
+		s := p.SENSE
+		attrs = append(attrs, "solver", s.Solver, "problems", s.Problems, "columns", s.Columns,
+			"at_once", s.Workers, "threads_each", s.Threads,
+			"cg_sense", recon.Bytes(s.TotalBytes).String(),
+			"per_problem", recon.Bytes(s.SliceBytes+s.WorkerBytes).String())
+	}
+	e.log.Info("memory plan", attrs...)
 }
 
 // progressLog logs reconstruction progress at most once per interval.

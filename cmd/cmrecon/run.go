@@ -83,7 +83,10 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
 	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
-	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
+	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
+		"(0: plain least squares, as bart pics -l2)")
+	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns, "+
+		"lines or plane (see cmrecon recon -h)")
 	verify := fs.Bool("verify", def.verify, "after the run, check that the output holds "+
 		"every file of the whole tree (as cmrecon check does)")
 	progress := fs.String("progress", envDefault("CMRECON_PROGRESS", "auto"), "progress "+
@@ -99,6 +102,13 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		return err
 	}
 	opts.Recon.Iterations, opts.Recon.Lambda = *iters, *lambda
+	opts.Recon.Solver = recon.Solver(*solver)
+	if s := opts.Recon.Solver; s != recon.SolverColumns && s != recon.SolverLines &&
+		s != recon.SolverPlane {
+		fmt.Fprintf(e.stderr, "cmrecon %s: --solver %q: want columns, lines or plane\n", name,
+			*solver)
+		return errUsage
+	}
 	bar, err := newProgress(e, *progress)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon %s: --progress: %v\n", name, err)
