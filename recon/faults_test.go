@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"errors"
 	"math"
 	"math/cmplx"
 	"strings"
@@ -65,15 +66,18 @@ func TestZeroCoil(t *testing.T) {
 	}
 }
 
-// TestNoCalibration gives SENSE a mask without a fully sampled centre: the coil maps cannot be
-// estimated, which must be an error that says so; zero-filling still works.
+// TestNoCalibration gives SENSE and CS a mask without a fully sampled centre: the coil maps
+// cannot be estimated, which must be an error that says so; zero-filling still works.
 func TestNoCalibration(t *testing.T) {
 	_, k, _ := faultData()
 	m := lineMask(k.NX, k.NY, 1, 4, 0, false)
 
-	_, err := Reconstruct(k, m, Options{Method: MethodSENSE})
-	if err == nil || !strings.Contains(err.Error(), "calibration") {
-		t.Errorf("SENSE without calibration lines: error %v, want one about calibration", err)
+	for _, method := range []Method{MethodSENSE, MethodCS} {
+		_, err := Reconstruct(k, m, Options{Method: method})
+		if !errors.Is(err, ErrNoCalibration) {
+			t.Errorf("%s without calibration lines: error %v, want ErrNoCalibration", method,
+				err)
+		}
 	}
 	im, err := Reconstruct(k, m, Options{Method: MethodZeroFilled})
 	if err != nil {
@@ -180,6 +184,39 @@ func TestAcrossPaths(t *testing.T) {
 		t.Logf("path %s: %.3g relative RMS from %s", p, e, asm.Available()[0])
 		if e > 1e-5 {
 			t.Errorf("path %s differs from %s by %.3g relative RMS", p, asm.Available()[0], e)
+		}
+	}
+}
+
+// TestSingularNormal runs CG on normal equations that are singular: an operator that maps
+// everything to zero, and one that annihilates half of the space while b has a component
+// there. CG must stop or go on with finite iterates, never divide by a zero curvature.
+func TestSingularNormal(t *testing.T) {
+	const n = 64
+	b := make([]complex64, n)
+	for i := range b {
+		b[i] = complex(float32(i%7)-3, float32(i%5))
+	}
+
+	zero := func(dst, _ []complex64) { clear(dst) }
+	half := func(dst, x []complex64) {
+		for i, v := range x {
+			dst[i] = 0
+			if i%2 == 0 {
+				dst[i] = complex(float32(1+i), 0) * v
+			}
+		}
+	}
+	for name, normal := range map[string]func(dst, x []complex64){"zero": zero, "half": half} {
+		x := make([]complex64, n)
+		r := ConjugateGradient(normal, b, x, CGOptions{Iterations: 50})
+		for i, v := range x {
+			if cmplx.IsNaN(complex128(v)) || cmplx.IsInf(complex128(v)) {
+				t.Fatalf("%s: x[%d] = %v after %d iterations", name, i, v, r.Iterations)
+			}
+		}
+		if math.IsNaN(r.Residual) {
+			t.Errorf("%s: residual NaN", name)
 		}
 	}
 }

@@ -220,6 +220,12 @@ func TestBadInput(t *testing.T) {
 		return 1
 	})
 	zeroMask := badMask("mask_zero.mat", func(int) float64 { return 0 })
+	silent := filepath.Join(dir, "silent.mat")
+	err = mat.WriteV5(silent, true, mat.Array{Name: "kspace",
+		Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT}, Data: make([]complex64, len(k.Data))})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	cases := []struct {
 		name, in, blame string
@@ -229,6 +235,7 @@ func TestBadInput(t *testing.T) {
 		{"NaN mask", full, nanMask, []string{"--mask", nanMask}},
 		{"empty mask", full, zeroMask, []string{"--mask", zeroMask, "--method", "zf"}},
 		{"k-space as mask", full, full, []string{"--mask", full}},
+		{"no samples", silent, silent, []string{"--method", "zf"}},
 		{"not MATLAB", notMAT, notMAT, nil},
 		{"missing", filepath.Join(dir, "absent.mat"), "absent.mat", nil},
 		{"NaN", nanFile, nanFile, []string{"--method", "zf"}},
