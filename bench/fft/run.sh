@@ -1,12 +1,18 @@
 #!/bin/sh
 # run.sh runs the FFT comparison (bench/fft) interleaved and prints ratio tables: for every
 # size, batch and thread count, the median time of each implementation and its ratio to FFTW
-# (time / FFTW time: below 1 is faster than FFTW) and gonum's time over it (speed-up).
+# (time / FFTW time: below 1 is faster than FFTW) and gonum's time over it (speed-up). A second
+# table gives, for batch 10, the speed-up of two threads over one for each implementation: the
+# median over the -count rounds of t(1 thread)/t(2 threads) within a round (the two runs of a
+# round are seconds apart, so a paired ratio suffers less from the load of a shared machine
+# than a ratio of medians), and the CPU time per op of two threads over one (near 1: no work
+# lost to splitting; the wall speed-up then needs only a free second core).
 #
 #   bench/fft/run.sh                      # everything, -count 5, -benchtime 0.3s
 #   COUNT=7 BENCHTIME=1s FILTER='512x216' bench/fft/run.sh
 #   TAGS= bench/fft/run.sh                # without FFTW (no cgo, no libfftw3-dev)
 #   METRIC=cpu bench/fft/run.sh           # process CPU time per op instead of wall time
+#   IN=/tmp/fftbench.txt bench/fft/run.sh # only the tables, from an earlier run's output
 #
 # Needs Debian's libfftw3-dev (for the fftw tag) and /usr/bin/python3. The raw go test output
 # is kept in $OUT (default /tmp/fftbench.txt) for benchstat.
@@ -18,20 +24,28 @@ FILTER=${FILTER:-.}
 TAGS=${TAGS-fftw}
 OUT=${OUT:-/tmp/fftbench.txt}
 METRIC=${METRIC:-wall}
-go test -tags "$TAGS" -run '^$' -bench "BenchmarkFFT2D/$FILTER" -count "$COUNT" \
-	-benchtime "$BENCHTIME" -timeout 60m ./bench/fft/ | tee "$OUT" >/dev/null
+if [ -n "${IN:-}" ]; then
+	OUT=$IN
+else
+	go test -tags "$TAGS" -run '^$' -bench "BenchmarkFFT2D/$FILTER" -count "$COUNT" \
+		-benchtime "$BENCHTIME" -timeout 60m ./bench/fft/ | tee "$OUT" >/dev/null
+fi
 /usr/bin/python3 - "$OUT" "$METRIC" <<'PY'
 import re, statistics, sys
 unit = "cpu-ns/op" if sys.argv[2] == "cpu" else "ns/op"
-times = {}
+times = {}  # "size/batch/threads" -> impl -> [values in run order]
+cpus = {}
 cpu = ""
 for line in open(sys.argv[1]):
     if line.startswith("cpu:"):
         cpu = line.split(":", 1)[1].strip()
     m = re.match(r"BenchmarkFFT2D/(\S+?)/(\w+)(?:-\d+)?\s+\d+\s", line)
     v = re.search(r"([\d.]+) " + re.escape(unit) + r"(\s|$)", line)
+    c = re.search(r"([\d.]+) cpu-ns/op(\s|$)", line)
     if m and v:
         times.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(float(v.group(1)))
+    if m and c:
+        cpus.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(float(c.group(1)))
 print("cpu:", cpu, "| metric:", unit, "(median of the runs)")
 impls = ["go", "avx2", "avx512", "neon"]
 print("%-28s %10s %10s | %s" % ("size/batch/threads", "fftw µs", "gonum µs",
@@ -49,4 +63,28 @@ for key, row in times.items():
         cells.append("%-24s" % ("%.1f (%s, %s)" % (t, r, g)))
     print("%-28s %10s %10s | %s" % (key, "%.1f" % fw if fw else "-",
           "%.1f" % gn if gn else "-", "  ".join(cells)))
+rows = []
+for key in times:
+    if not key.endswith("/threads1") or "/batch1/" in key + "/":
+        continue
+    two = key[:-1] + "2"
+    if two not in times:
+        continue
+    cells = []
+    for i in ["fftw"] + impls:
+        a, b = times[key].get(i, []), times[two].get(i, [])
+        n = min(len(a), len(b))
+        if n == 0:
+            continue
+        sp = statistics.median(a[j] / b[j] for j in range(n))
+        ca, cb = cpus.get(key, {}).get(i, []), cpus.get(two, {}).get(i, [])
+        k = min(len(ca), len(cb))
+        cr = "%.2f" % statistics.median(cb[j] / ca[j] for j in range(k)) if k else "-"
+        cells.append("%-22s" % ("%s %.2fx (cpu %s)" % (i, sp, cr)))
+    rows.append("%-28s | %s" % (key[:-len("/threads1")], "  ".join(cells)))
+if rows:
+    print()
+    print("two threads over one: median paired speed-up t1/t2 (%s), cpu-ns/op ratio t2/t1" % unit)
+    for r in rows:
+        print(r)
 PY
