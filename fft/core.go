@@ -109,11 +109,37 @@ func newWork[T Complex](s workSize) *work[T] {
 	return w
 }
 
-// newCore builds the stages of a length-n transform for up to lanes lanes at once.
+// factor is one stage of a decomposition: radix p, computed with Bluestein's algorithm when
+// blue is set (p > 8 only), and otherwise with the radix-p kernel (p <= 8) or the generic odd
+// butterfly.
+type factor struct {
+	p    int
+	blue bool
+}
+
+// defaultFactors is the cheap default decomposition of n: the radices of factorize, with the
+// primes above oddMax done by Bluestein's algorithm.
+func defaultFactors(n int) []factor {
+	var fs []factor
+	for _, p := range factorize(n) {
+		fs = append(fs, factor{p, p > oddMax})
+	}
+	return fs
+}
+
+// newCore builds the stages of a length-n transform for up to lanes lanes at once, with the
+// default decomposition.
 func newCore[T Complex](n, lanes int) *core[T] {
+	return newCoreOf[T](n, lanes, defaultFactors(n))
+}
+
+// newCoreOf builds the stages of a length-n transform for up to lanes lanes at once from the
+// decomposition fs, whose radices multiply to n (see validFactors).
+func newCoreOf[T Complex](n, lanes int, fs []factor) *core[T] {
 	c := &core[T]{n: n, ks: kernelsFor[T]()}
 	l := 1
-	for _, p := range factorize(n) {
+	for _, f := range fs {
+		p := f.p
 		m := n / (l * p)
 		st := stage[T]{p: p, l: l, m: m}
 		if l > 1 {
@@ -128,7 +154,7 @@ func newCore[T Complex](n, lanes int) *core[T] {
 		switch {
 		case p <= 8:
 			st.kern = c.ks.radix[p]
-		case p <= oddMax:
+		case !f.blue:
 			st.kern = c.ks.odd
 			h := (p - 1) / 2
 			st.cs = make([]T, h*h)

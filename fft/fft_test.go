@@ -55,11 +55,6 @@ func tolFor[T Complex]() float64 {
 	return tol128
 }
 
-func typeName[T Complex]() string {
-	var z T
-	return fmt.Sprintf("%T", z)
-}
-
 // scaled returns x multiplied by s.
 func scaled(x []complex128, s float64) []complex128 {
 	y := make([]complex128, len(x))

@@ -64,8 +64,12 @@ type Plan[T Complex] struct {
 type pass[T Complex] struct {
 	inner, n, outer int
 	lanes, units    int
+	fs              []factor
 	c               *core[T]
 }
+
+// geom returns the pass's geometry.
+func (ps *pass[T]) geom() passGeom { return passGeom{ps.n, ps.inner, ps.outer} }
 
 // planShared is what copies made by WithWorkers share.
 type planShared[T Complex] struct {
@@ -79,7 +83,39 @@ type planShared[T Complex] struct {
 // axes it transforms along all of them. The other axes are a batch: every combination of
 // their indices is transformed independently. It panics if a length is less than 1 or an
 // axis is out of range or repeated.
+//
+// NewPlan is cheap: it decomposes every axis with a fixed rule and times nothing. MeasurePlan
+// times alternatives and keeps the fastest; NewPlanWisdom reuses the choices it recorded.
 func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
+	return newPlan[T](shape, axes, nil)
+}
+
+// passGeom is the geometry of one axis pass of one batch item, which is what a decomposition
+// is chosen for: length n, inner (the stride between consecutive elements of a line, and the
+// number of lines side by side) and outer (the blocks of inner lines).
+type passGeom struct {
+	n, inner, outer int
+}
+
+// choice is the decomposition of one pass: the stages in order and the lanes per block.
+type choice struct {
+	fs    []factor
+	lanes int
+}
+
+// defaultChoice is NewPlan's rule: the default factors and as many lanes (a power of two, at
+// most maxLanes) as keep one lane block near laneBytes.
+func defaultChoice(g passGeom, elem int) choice {
+	lanes := max(1, min(maxLanes, laneBytes/(g.n*elem)))
+	for lanes&(lanes-1) != 0 {
+		lanes &= lanes - 1
+	}
+	return choice{fs: defaultFactors(g.n), lanes: lanes}
+}
+
+// newPlan builds a plan whose passes use the decompositions chosen by choose, or the default
+// ones when choose is nil or returns no factors.
+func newPlan[T Complex](shape []int, axes []int, choose func(passGeom) choice) *Plan[T] {
 	if len(shape) == 0 {
 		panic("fft: empty shape")
 	}
@@ -123,8 +159,11 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 
 	var z T
 	elem := int(unsafe.Sizeof(z))
-	cores := map[int]*core[T]{}
-	lanesOf := map[int]int{}
+	type coreKey struct {
+		n  int
+		fs string
+	}
+	lanesOf := map[coreKey]int{}
 	nt := 1
 	for a := range shape[:last+1] {
 		if !used[a] {
@@ -139,10 +178,15 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 			ps.outer *= n
 		}
 		nt *= ps.n
-		ps.lanes = max(1, min(maxLanes, laneBytes/(ps.n*elem)))
-		for ps.lanes&(ps.lanes-1) != 0 {
-			ps.lanes &= ps.lanes - 1
+		g := passGeom{ps.n, ps.inner, ps.outer}
+		ch := defaultChoice(g, elem)
+		if choose != nil {
+			if c := choose(g); len(c.fs) > 0 {
+				ch = c
+			}
 		}
+		ps.fs = ch.fs
+		ps.lanes = ch.lanes
 		if ps.inner == 1 {
 			ps.lanes = min(ps.lanes, ps.outer)
 			ps.units = (ps.outer + ps.lanes - 1) / ps.lanes
@@ -150,17 +194,22 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 			ps.lanes = min(ps.lanes, ps.inner)
 			ps.units = ps.outer * ((ps.inner + ps.lanes - 1) / ps.lanes)
 		}
-		lanesOf[ps.n] = max(lanesOf[ps.n], ps.lanes)
+		k := coreKey{ps.n, formatFactors(ch.fs)}
+		lanesOf[k] = max(lanesOf[k], ps.lanes)
 		p.passes = append(p.passes, ps)
 	}
 	var need workSize
-	for n, lanes := range lanesOf {
-		c := newCore[T](n, lanes)
-		cores[n] = c
-		need.merge(c.need)
-	}
+	cores := map[coreKey]*core[T]{}
 	for i := range p.passes {
-		p.passes[i].c = cores[p.passes[i].n]
+		ps := &p.passes[i]
+		k := coreKey{ps.n, formatFactors(ps.fs)}
+		c, ok := cores[k]
+		if !ok {
+			c = newCoreOf[T](ps.n, lanesOf[k], ps.fs)
+			cores[k] = c
+			need.merge(c.need)
+		}
+		ps.c = c
 	}
 	p.norm = 1 / math.Sqrt(float64(nt))
 	p.shared.work.New = func() any { return newWork[T](need) }
