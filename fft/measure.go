@@ -71,10 +71,13 @@ const (
 )
 
 // measureTarget is how long one timing trial of a candidate runs (several transforms of one
-// batch item); the candidate's time is the best of measureTrials trials. Tests lower it.
+// batch item); the candidate's time is the best of measureTrials trials, or of fewer (at
+// least two) when the trials of all candidates would take longer than measureBudget, as for
+// large transforms on a slow machine. Tests lower them.
 var (
 	measureTarget = 150 * time.Microsecond
 	measureTrials = 7
+	measureBudget = 100 * time.Millisecond
 )
 
 // passesMeasured counts the passes timed by MeasurePlan (read by tests).
@@ -239,14 +242,16 @@ func simdMinLanes() int {
 }
 
 // timePlans returns the time of an in-place orthonormal transform of x by each plan, on the
-// clock of startClock (thread CPU time on Linux). The plans are timed in measureTrials rounds, each timing every plan once over about measureTarget, and
-// each keeps its best round: on a shared machine a burst of load then slows one round of
-// every plan rather than all rounds of one.
+// clock of startClock (thread CPU time on Linux). The plans are timed in rounds (see
+// measureTrials), each timing every plan once over about measureTarget, and each keeps its
+// best round: on a shared machine a burst of load then slows one round of every plan rather
+// than all rounds of one.
 func timePlans[T Complex](plans []*Plan[T], x []T) []time.Duration {
 	now, stop := startClock()
 	defer stop()
 	reps := make([]int, len(plans))
 	best := make([]time.Duration, len(plans))
+	var round time.Duration
 	for i, p := range plans {
 		p.Transform(x, x, Ortho)
 		t0 := now()
@@ -254,8 +259,10 @@ func timePlans[T Complex](plans []*Plan[T], x []T) []time.Duration {
 		once := max(now()-t0, time.Nanosecond)
 		reps[i] = int(min(1000, max(1, measureTarget/once)))
 		best[i] = time.Duration(math.MaxInt64)
+		round += once * time.Duration(reps[i])
 	}
-	for range measureTrials {
+	trials := min(measureTrials, max(2, int(measureBudget/max(round, 1))))
+	for range trials {
 		for i, p := range plans {
 			t0 := now()
 			for range reps[i] {

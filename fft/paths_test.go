@@ -78,23 +78,18 @@ func TestLengthsPaths(t *testing.T) {
 	logMaxErr(t)
 }
 
-// TestSizes2DPaths checks the challenge's 2-D sizes, batch 3, on every asm path.
+// TestSizes2DPaths checks the challenge's 2-D sizes on every asm path, as batches of 3
+// arrays c_b·x (see laneBatch) with 2 workers.
 func TestSizes2DPaths(t *testing.T) {
 	sizes := [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
-	rng := rand.New(rand.NewPCG(7, 3))
-	type ref struct{ x, X []complex128 }
-	refs := make([]ref, len(sizes))
-	for i, sz := range sizes {
-		shape := []int{sz[0], sz[1], 3}
-		x := randomC128(rng, sz[0]*sz[1]*3)
-		refs[i] = ref{x, refTransform(x, shape, []int{0, 1}, 0)}
-	}
 	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
-		for i, sz := range sizes {
-			checkAll[complex64](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2, refs[i].x, refs[i].X)
+		for _, sz := range sizes {
+			r := refFor2D(sz[0], sz[1])
+			checkAll[complex64](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2,
+				laneBatch(r.x, 3, false), laneBatch(r.X, 3, false))
 		}
 	})
 	logMaxErr(t)

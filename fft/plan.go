@@ -241,8 +241,9 @@ func (p *Plan[T]) Shape() []int { return append([]int(nil), p.shape...) }
 func (p *Plan[T]) Axes() []int { return append([]int(nil), p.axes...) }
 
 // Kernels names the butterfly implementation the plan runs: "go" for the pure-Go kernels, or
-// the active asm path ("avx2", "avx512") when the element type has SIMD kernels in this build.
-// A stage whose lane count is not a whole number of vectors runs the pure-Go kernel.
+// the active asm path ("avx2", "avx512", "neon") when the element type has SIMD kernels in
+// this build. A stage whose lane count is not a whole number of vectors runs the pure-Go
+// kernel.
 func (p *Plan[T]) Kernels() string {
 	if p.shared.ks.simd {
 		return asm.Active().String()
