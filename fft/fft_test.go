@@ -114,7 +114,6 @@ func checkAll[T Complex](t *testing.T, shape, axes []int, workers int, x, X []co
 // TestLengths1D checks every length 1..1024 (a sample in short mode) in both precisions and
 // all directions against the direct DFT.
 func TestLengths1D(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 1))
 	var ns []int
 	for n := 1; n <= 1024; n++ {
 		if !testing.Short() || n <= 64 || n%37 == 0 || isPrime(n) && n > 90 && n < 140 ||
@@ -123,10 +122,9 @@ func TestLengths1D(t *testing.T) {
 		}
 	}
 	for _, n := range ns {
-		x := randomC128(rng, n)
-		X := refDFT(x, -1)
-		checkAll[complex64](t, []int{n}, []int{0}, 1, x, X)
-		checkAll[complex128](t, []int{n}, []int{0}, 1, x, X)
+		r := refFor(n)
+		checkAll[complex64](t, []int{n}, []int{0}, 1, r.x, r.X)
+		checkAll[complex128](t, []int{n}, []int{0}, 1, r.x, r.X)
 	}
 	logMaxErr(t)
 }
@@ -277,63 +275,78 @@ var propertySizes = []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 16, 17, 24, 40, 41, 64
 // TestProperties checks round trip, Parseval, linearity and the shift theorem in both
 // precisions. They hold without any reference transform.
 func TestProperties(t *testing.T) {
-	testProperties[complex64](t)
-	testProperties[complex128](t)
+	for _, n := range propertySizes {
+		testProperties[complex64](t, n, 1, false)
+		testProperties[complex128](t, n, 1, false)
+	}
 }
 
-func testProperties[T Complex](t *testing.T) {
+// testProperties checks the properties on v lanes of length n, in the column layout (element
+// e of lane b at e·v + b, transformed along axis 1) when col is set and in the row layout
+// (lane b at b·n, axis 0) otherwise. Parseval's identity is checked lane by lane, so that
+// lanes swapped with one another show.
+func testProperties[T Complex](t *testing.T, n, v int, col bool) {
 	tol := tolFor[T]()
-	rng := rand.New(rand.NewPCG(7, 5))
-	for _, n := range propertySizes {
-		p := NewPlan[T]([]int{n})
-		x, y := randomC128(rng, n), randomC128(rng, n)
-		X, Y := make([]T, n), make([]T, n)
-		p.Forward(X, toT[T](x))
-		p.Forward(Y, toT[T](y))
+	rng := rand.New(rand.NewPCG(7, uint64(5+n)))
+	shape, axis := []int{n, v}, 0
+	idx := func(e, b int) int { return b*n + e }
+	if col {
+		shape, axis = []int{v, n}, 1
+		idx = func(e, b int) int { return e*v + b }
+	}
+	name := fmt.Sprintf("%s n=%d lanes %d col %v", typeName[T](), n, v, col)
+	p := NewPlan[T](shape, axis)
+	x, y := randomC128(rng, n*v), randomC128(rng, n*v)
+	X, Y := make([]T, n*v), make([]T, n*v)
+	p.Forward(X, toT[T](x))
+	p.Forward(Y, toT[T](y))
 
-		// Round trip: the orthonormal inverse undoes the orthonormal forward transform.
-		r := toT[T](x)
-		p.Transform(r, r, Ortho)
-		p.Transform(r, r, Ortho|Inverse)
-		if e := relRMS(r, x); e > 2*tol {
-			t.Errorf("%s n=%d round trip: error %.3g", typeName[T](), n, e)
-		}
+	// Round trip: the orthonormal inverse undoes the orthonormal forward transform.
+	r := toT[T](x)
+	p.Transform(r, r, Ortho)
+	p.Transform(r, r, Ortho|Inverse)
+	if e := relRMS(r, x); e > 2*tol {
+		t.Errorf("%s round trip: error %.3g", name, e)
+	}
 
-		// Parseval: Σ|X|² = n·Σ|x|².
+	// Parseval: Σ|X|² = n·Σ|x|², in every lane.
+	for b := range v {
 		var ex, eX float64
 		for i := range n {
-			ex += sq(x[i])
-			eX += sq(complex128(X[i]))
+			ex += sq(x[idx(i, b)])
+			eX += sq(complex128(X[idx(i, b)]))
 		}
 		if e := math.Abs(eX/(float64(n)*ex) - 1); e > 2*tol {
-			t.Errorf("%s n=%d Parseval: relative error %.3g", typeName[T](), n, e)
+			t.Errorf("%s lane %d Parseval: relative error %.3g", name, b, e)
 		}
+	}
 
-		// Linearity: F(a·x + b·y) = a·X + b·Y.
-		a, b := complex(0.75, -1.25), complex(-2.0, 0.5)
-		z := make([]complex128, n)
-		want := make([]complex128, n)
-		for i := range n {
-			z[i] = a*x[i] + b*y[i]
-			want[i] = a*complex128(X[i]) + b*complex128(Y[i])
-		}
-		Z := make([]T, n)
-		p.Forward(Z, toT[T](z))
-		if e := relRMS(Z, want); e > 2*tol {
-			t.Errorf("%s n=%d linearity: error %.3g", typeName[T](), n, e)
-		}
+	// Linearity: F(a·x + b·y) = a·X + b·Y.
+	a, c := complex(0.75, -1.25), complex(-2.0, 0.5)
+	z := make([]complex128, n*v)
+	want := make([]complex128, n*v)
+	for i := range z {
+		z[i] = a*x[i] + c*y[i]
+		want[i] = a*complex128(X[i]) + c*complex128(Y[i])
+	}
+	Z := make([]T, n*v)
+	p.Forward(Z, toT[T](z))
+	if e := relRMS(Z, want); e > 2*tol {
+		t.Errorf("%s linearity: error %.3g", name, e)
+	}
 
-		// Shift theorem: F(x rolled by s)[k] = exp(-2πi·k·s/n)·X[k].
-		s := n/3 + 1
-		xr := refRoll(x, []int{n}, 0, s)
-		Xr := make([]T, n)
-		p.Forward(Xr, toT[T](xr))
+	// Shift theorem: F(x rolled by s)[k] = exp(-2πi·k·s/n)·X[k].
+	s := n/3 + 1
+	xr := refRoll(x, shape, axis, s)
+	Xr := make([]T, n*v)
+	p.Forward(Xr, toT[T](xr))
+	for b := range v {
 		for k := range n {
-			want[k] = refTwiddle(k*s, n, -1) * complex128(X[k])
+			want[idx(k, b)] = refTwiddle(k*s, n, -1) * complex128(X[idx(k, b)])
 		}
-		if e := relRMS(Xr, want); e > 2*tol {
-			t.Errorf("%s n=%d shift theorem: error %.3g", typeName[T](), n, e)
-		}
+	}
+	if e := relRMS(Xr, want); e > 2*tol {
+		t.Errorf("%s shift theorem: error %.3g", name, e)
 	}
 }
 

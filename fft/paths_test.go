@@ -95,6 +95,18 @@ func TestSizes2DPaths(t *testing.T) {
 	logMaxErr(t)
 }
 
+// TestPropertiesPaths checks round trip, Parseval, linearity and the shift theorem (see
+// testProperties) on every asm path, as batches of 8 complex64 transforms in the row and the
+// column layout, which reach the SIMD kernels.
+func TestPropertiesPaths(t *testing.T) {
+	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
+		for _, n := range propertySizes {
+			testProperties[complex64](t, n, 8, false)
+			testProperties[complex64](t, n, 8, true)
+		}
+	})
+}
+
 // fuzzPath compares path p with the pure-Go path on transforms chosen by the fuzzer: length
 // n, lanes, layout, flags and data. The two may round differently (FMA, other operation
 // order), each within about 1e-7 of the exact result, so they must agree to 2e-6 relative.
