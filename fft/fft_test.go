@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -370,8 +371,8 @@ func TestImpulse(t *testing.T) {
 	}
 }
 
-// TestNoAllocs checks that transforms do not allocate once the plan's pools are warm, with one
-// and with two workers.
+// TestNoAllocs checks that transforms do not allocate once the plan's scratch is warm, with one
+// and with two workers, also after a garbage collection.
 func TestNoAllocs(t *testing.T) {
 	for _, wk := range []int{1, 2} {
 		p := NewPlan[complex64]([]int{64, 54, 4}, 0, 1).WithWorkers(wk)
@@ -386,6 +387,27 @@ func TestNoAllocs(t *testing.T) {
 		run()
 		if a := testing.AllocsPerRun(20, run); a != 0 {
 			t.Errorf("workers %d: %v allocations per run", wk, a)
+		}
+		// The scratch must survive garbage collections (two empty a sync.Pool). AllocsPerRun
+		// would warm up again first, so count the allocations of one run directly, the fewest
+		// of three tries since other goroutines of the test binary may allocate meanwhile.
+		// With helpers the runtime itself allocates a few small records (sudogs) for
+		// goroutines that block on channels, since a collection empties its caches of them;
+		// scratch allocated again would be kilobytes, in every try.
+		var fewest, least uint64 = math.MaxUint64, math.MaxUint64
+		for range 3 {
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			run()
+			runtime.ReadMemStats(&m1)
+			fewest = min(fewest, m1.Mallocs-m0.Mallocs)
+			least = min(least, m1.TotalAlloc-m0.TotalAlloc)
+		}
+		if wk == 1 && fewest != 0 || least > 1024 {
+			t.Errorf("workers %d: %d allocations (%d bytes) in a run after garbage collections",
+				wk, fewest, least)
 		}
 	}
 }

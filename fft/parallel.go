@@ -61,7 +61,12 @@ type job[T Complex] struct {
 // done.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
-	j := p.shared.jobs.Get().(*job[T])
+	var j *job[T]
+	select {
+	case j = <-p.shared.jobs:
+	default:
+		j = &job[T]{free: make(chan struct{}, 1)}
+	}
 	j.plan, j.dst, j.src, j.f = p, dst, src, f
 	j.item, j.pass, j.units = item, pass, units
 	j.next.Store(0)
@@ -87,7 +92,10 @@ offer:
 		<-j.free
 	}
 	j.plan, j.dst, j.src = nil, nil, nil
-	p.shared.jobs.Put(j)
+	select {
+	case p.shared.jobs <- j:
+	default:
+	}
 }
 
 func (j *job[T]) help() {
@@ -120,6 +128,6 @@ func (j *job[T]) run() {
 		}
 	}
 	if w != nil {
-		p.shared.work.Put(w)
+		p.putWork(w)
 	}
 }

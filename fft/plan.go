@@ -2,10 +2,11 @@ package fft
 
 import (
 	"math"
-
-	"github.com/cmrecon/cmrecon/asm"
+	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/cmrecon/cmrecon/asm"
 )
 
 // Complex is the constraint for element types: complex64 or complex128.
@@ -45,8 +46,9 @@ const parallelMin = 1 << 13
 // Plan computes discrete Fourier transforms along some axes of column-major arrays of one
 // shape (axis 0 varies fastest), batched over the other axes. A Plan is immutable once built
 // and safe for concurrent use by any number of goroutines; build it once per shape and reuse
-// it. Scratch space comes from a pool inside the plan, so Transform does not allocate once
-// warm.
+// it. Scratch space comes from a free list inside the plan, which garbage collection leaves
+// alone and which holds, from the start, scratch for Workers goroutines, so Transform does
+// not allocate (more goroutines calling one plan at once allocate the first time).
 type Plan[T Complex] struct {
 	shape, axes []int
 	size        int
@@ -73,8 +75,11 @@ func (ps *pass[T]) geom() passGeom { return passGeom{ps.n, ps.inner, ps.outer} }
 
 // planShared is what copies made by WithWorkers share.
 type planShared[T Complex] struct {
-	work sync.Pool // *work[T]
-	jobs sync.Pool // *job[T]
+	work chan *work[T] // idle scratch, kept across garbage collections (unlike a sync.Pool)
+	need workSize
+	mu   sync.Mutex   // guards made
+	made int          // scratch pieces made by reserve
+	jobs chan *job[T] // idle parallel jobs, likewise
 	ks   *kernelSet[T]
 }
 
@@ -212,8 +217,10 @@ func newPlan[T Complex](shape []int, axes []int, choose func(passGeom) choice) *
 		ps.c = c
 	}
 	p.norm = 1 / math.Sqrt(float64(nt))
-	p.shared.work.New = func() any { return newWork[T](need) }
-	p.shared.jobs.New = func() any { return &job[T]{free: make(chan struct{}, 1)} }
+	p.shared.need = need
+	p.shared.work = make(chan *work[T], max(4, 2*runtime.GOMAXPROCS(0)))
+	p.shared.jobs = make(chan *job[T], cap(p.shared.work))
+	p.shared.reserve(1)
 	return p
 }
 
@@ -225,7 +232,22 @@ func newPlan[T Complex](shape []int, axes []int, choose func(passGeom) choice) *
 func (p *Plan[T]) WithWorkers(n int) *Plan[T] {
 	q := *p
 	q.workers = max(1, n)
+	q.shared.reserve(q.workers)
 	return &q
+}
+
+// reserve makes scratch until n pieces (at most the free list's capacity) have been made, so
+// that a call with n goroutines finds them all ready.
+func (s *planShared[T]) reserve(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ; s.made < min(n, cap(s.work)); s.made++ {
+		select {
+		case s.work <- newWork[T](s.need):
+		default:
+			return
+		}
+	}
 }
 
 // Workers returns the number of goroutines a call of Transform may use.
@@ -278,7 +300,7 @@ func (p *Plan[T]) Transform(dst, src []T, f Flags) {
 				}
 			}
 		}
-		p.shared.work.Put(w)
+		p.putWork(w)
 		return
 	}
 
@@ -310,7 +332,23 @@ func (p *Plan[T]) CenteredForward(x []T) { p.Transform(x, x, Centered|Ortho) }
 // transforms axes 0 and 1.
 func (p *Plan[T]) CenteredInverse(x []T) { p.Transform(x, x, Centered|Ortho|Inverse) }
 
-func (p *Plan[T]) getWork() *work[T] { return p.shared.work.Get().(*work[T]) }
+// getWork returns idle scratch, allocating it only when every piece made so far is in use.
+func (p *Plan[T]) getWork() *work[T] {
+	select {
+	case w := <-p.shared.work:
+		return w
+	default:
+		return newWork[T](p.shared.need)
+	}
+}
+
+// putWork keeps w for later calls, or drops it when as many as the free list holds are idle.
+func (p *Plan[T]) putWork(w *work[T]) {
+	select {
+	case p.shared.work <- w:
+	default:
+	}
+}
 
 // unit transforms the lane block u of pass pi of batch item it.
 func (p *Plan[T]) unit(w *work[T], dst, src []T, f Flags, it, pi, u int) {

@@ -17,7 +17,8 @@ import (
 //	go test -tags fftw -run '^$' -bench . -count 5 ./bench/fft/
 //
 // Every sub-benchmark times one in-place forward 2-D transform of a batch of complex64
-// nx×ny arrays (x fastest); ns/op is per batch. The top-level benchmark is the only one, so
+// nx×ny arrays (x fastest); ns/op is per batch. cmrecon runs on every asm path with NewPlan's
+// decomposition, and as "measure" on the best path with MeasurePlan's. The top-level benchmark is the only one, so
 // -count repeats the whole tree and the implementations of one size run interleaved.
 
 // sizes are the challenge's 2-D sizes (readout × phase encoding).
@@ -46,9 +47,12 @@ func BenchmarkFFT2D(b *testing.B) {
 						b.Fatal(err)
 					}
 					defer restore()
-					benchCmrecon(b, nx, ny, c.batch, c.threads)
+					benchCmrecon(b, nx, ny, c.batch, c.threads, false)
 				})
 			}
+			b.Run(prefix+"/measure", func(b *testing.B) {
+				benchCmrecon(b, nx, ny, c.batch, c.threads, true)
+			})
 			if c.batch == 1 && c.threads == 1 {
 				b.Run(prefix+"/gonum", func(b *testing.B) { benchGonum(b, nx, ny) })
 			}
@@ -72,8 +76,18 @@ func benchFFTW(b *testing.B, nx, ny, batch, threads int) {
 	timeLoop(b, p.execute)
 }
 
-func benchCmrecon(b *testing.B, nx, ny, batch, threads int) {
-	p := fft.NewPlan[complex64]([]int{nx, ny, batch}, 0, 1).WithWorkers(threads)
+// wisdom keeps the measured choices across -count rounds and configurations.
+var wisdom = &fft.Wisdom{}
+
+// benchCmrecon times cmrecon's plan on the active path: NewPlan's, or with measure
+// MeasurePlan's (timed once per shape, outside the loop; "measure" runs on the best path).
+func benchCmrecon(b *testing.B, nx, ny, batch, threads int, measure bool) {
+	shape := []int{nx, ny, batch}
+	p := fft.NewPlan[complex64](shape, 0, 1)
+	if measure {
+		p = fft.MeasurePlan[complex64](wisdom, shape, 0, 1)
+	}
+	p = p.WithWorkers(threads)
 	x := randomC64(p.Len())
 	b.SetBytes(int64(16 * p.Len()))
 	b.ReportAllocs()

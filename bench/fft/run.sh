@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh runs the FFT comparison (bench/fft) interleaved and prints ratio tables: for every
 # size, batch and thread count, the median time of each implementation and its ratio to FFTW
-# (time / FFTW time: below 1 is faster than FFTW) and gonum's time over it (speed-up). A second
+# (time / FFTW time: below 1 is faster than FFTW) and gonum's time over it (speed-up); "measure"
+# is cmrecon on the best path with MeasurePlan's decompositions instead of NewPlan's. A second
 # table gives, for batch 10, the speed-up of two threads over one for each implementation: the
 # median over the -count rounds of t(1 thread)/t(2 threads) within a round (the two runs of a
 # round are seconds apart, so a paired ratio suffers less from the load of a shared machine
@@ -47,7 +48,7 @@ for line in open(sys.argv[1]):
     if m and c:
         cpus.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(float(c.group(1)))
 print("cpu:", cpu, "| metric:", unit, "(median of the runs)")
-impls = ["go", "avx2", "avx512", "neon"]
+impls = ["go", "avx2", "avx512", "neon", "measure"]
 print("%-28s %10s %10s | %s" % ("size/batch/threads", "fftw µs", "gonum µs",
       "  ".join("%-24s" % (i + " µs (xFFTW, gonum/x)") for i in impls)))
 for key, row in times.items():
