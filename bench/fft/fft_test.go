@@ -18,8 +18,9 @@ import (
 //
 // Every sub-benchmark times one in-place forward 2-D transform of a batch of complex64
 // nx×ny arrays (x fastest); ns/op is per batch. cmrecon runs on every asm path with NewPlan's
-// decomposition, and as "measure" on the best path with MeasurePlan's. The top-level benchmark is the only one, so
-// -count repeats the whole tree and the implementations of one size run interleaved.
+// decomposition, and as "measure" on the best path with MeasurePlan's. The top-level benchmark
+// is the only one, so -count repeats the whole tree and the implementations of one size run
+// interleaved.
 
 // sizes are the challenge's 2-D sizes (readout × phase encoding).
 var sizes = [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
