@@ -131,3 +131,40 @@ func BenchmarkStageKernels(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMoves times the gathers into and the scatters out of the lane buffers on every
+// asm path, for 16 lanes of length 512: rows (elements adjacent, lanes 512 apart: the
+// transposes) and columns (lanes adjacent, elements 256 apart), plain and as a centred inverse
+// transform moves them (rotated by n/2, real and imaginary parts swapped, scaled on the way
+// out). SetBytes counts one read and one write of the elements.
+func BenchmarkMoves(b *testing.B) {
+	const n, v = 512, 16
+	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
+		for _, layout := range []struct {
+			name string
+			vw   view
+		}{{"rows", view{0, 1, n}}, {"cols", view{0, 256, 1}}} {
+			for _, centred := range []bool{false, true} {
+				for _, dir := range []string{"gather", "scatter"} {
+					name := fmt.Sprintf("%s/%s/centred=%v", layout.name, dir, centred)
+					b.Run(name, func(b *testing.B) {
+						s := make([]complex64, n*max(v, 256))
+						m := &moveArgs[complex64]{buf: make([]complex64, n*v), s: s,
+							view: layout.vw, n: n, v: v, scale: 1}
+						if centred {
+							m.rot, m.swap, m.scale = n/2, true, 0.5
+						}
+						move := kernelsC64.gather
+						if dir == "scatter" {
+							move = kernelsC64.scatter
+						}
+						b.SetBytes(int64(16 * n * v))
+						for b.Loop() {
+							move(m)
+						}
+					})
+				}
+			}
+		}
+	})
+}

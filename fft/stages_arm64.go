@@ -76,9 +76,3 @@ var simdKernels = map[asm.Path][9][]simdRadix{asm.NEON: {
 
 // simdOddKernels lists the SIMD generic odd-radix kernels of each asm path.
 var simdOddKernels = map[asm.Path][]simdOdd{asm.NEON: {{oddNEON, oddTwNEON, 4}}}
-
-// simdMoves is empty on arm64: the gathers and scatters run the pure-Go code.
-//
-// TODO: NEON moves (the row passes' four-lane transposes above all); on amd64 the AVX2 moves
-// took the moves from 57% of a 512x216 transform to about a third.
-var simdMoves = map[asm.Path][2]func(m *moveArgs[complex64]){}
