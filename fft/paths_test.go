@@ -120,33 +120,59 @@ func fuzzPath(f *testing.F, p asm.Path) {
 		if !asm.Supported(p) {
 			t.Skipf("path %v not supported here", p)
 		}
-		n := int(n16%2048) + 1
-		v := int(lanes%24) + 1
-		fl := Flags(flags) & (Inverse | Ortho | Centered)
-		shape, axis := []int{n, v}, 0
-		if col {
-			shape, axis = []int{v, n}, 1
-		}
-		x := toT[complex64](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
+		diffPath(t, p, seed, n16, lanes, flags, col)
+	})
+}
 
-		want := make([]complex64, len(x))
-		restore, err := asm.Force(asm.Go)
-		if err != nil {
-			t.Fatal(err)
-		}
-		NewPlan[complex64](shape, axis).Transform(want, x, fl)
-		restore()
+// diffPath runs one case of fuzzPath.
+func diffPath(t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags uint8, col bool) {
+	t.Helper()
+	n := int(n16%2048) + 1
+	v := int(lanes%24) + 1
+	fl := Flags(flags) & (Inverse | Ortho | Centered)
+	shape, axis := []int{n, v}, 0
+	if col {
+		shape, axis = []int{v, n}, 1
+	}
+	x := toT[complex64](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
 
-		restore, err = asm.Force(p)
-		if err != nil {
-			t.Fatal(err)
+	want := make([]complex64, len(x))
+	restore, err := asm.Force(asm.Go)
+	if err != nil {
+		t.Fatal(err)
+	}
+	NewPlan[complex64](shape, axis).Transform(want, x, fl)
+	restore()
+
+	restore, err = asm.Force(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	got := slices.Clone(x)
+	NewPlan[complex64](shape, axis).Transform(got, got, fl)
+	if e := relRMS(got, fromT(want)); e > 2e-6 {
+		t.Fatalf("%v vs go: n %d lanes %d col %v flags %d: relative difference %.3g", p, n, v,
+			col, fl, e)
+	}
+}
+
+// TestPathsRandom runs the differential check of the fuzz targets on random cases on every
+// SIMD path, so that it also runs where fuzzing cannot (under qemu-user the fuzzing engine
+// cannot start its workers).
+func TestPathsRandom(t *testing.T) {
+	cases := 300
+	if testing.Short() {
+		cases = 60
+	}
+	rng := rand.New(rand.NewPCG(13, 1))
+	asmtest.Run(t, func(t *testing.T, p asm.Path) {
+		if p == asm.Go {
+			return
 		}
-		defer restore()
-		got := slices.Clone(x)
-		NewPlan[complex64](shape, axis).Transform(got, got, fl)
-		if e := relRMS(got, fromT(want)); e > 2e-6 {
-			t.Fatalf("%v vs go: n %d lanes %d col %v flags %d: relative difference %.3g", p, n,
-				v, col, fl, e)
+		for range cases {
+			diffPath(t, p, rng.Uint64(), uint16(rng.IntN(1100)), uint8(rng.IntN(24)),
+				uint8(rng.IntN(8)), rng.IntN(2) == 1)
 		}
 	})
 }
