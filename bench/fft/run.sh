@@ -7,7 +7,9 @@
 # median over the -count rounds of t(1 thread)/t(2 threads), in wall time, within a round (the
 # two runs of a round are seconds apart, so a paired ratio suffers less from the load of a
 # shared machine than a ratio of medians), and the CPU time per op of two threads over one
-# (near 1: no work lost to splitting; the wall speed-up then needs only a free second core).
+# (near 1: no work lost to splitting; the wall speed-up then needs only a free second core);
+# "spin", fixed CPU work split over the threads, is the control that shows whether a second
+# core was free at all.
 #
 #   bench/fft/run.sh                      # everything, -count 5, -benchtime 0.3s
 #   COUNT=7 BENCHTIME=1s FILTER='512x216' bench/fft/run.sh
@@ -55,6 +57,7 @@ for line in open(sys.argv[1]):
     if m and c:
         cpus.setdefault(m.group(1), {}).setdefault(m.group(2), []).append(float(c.group(1)))
 impls = ["go", "avx2", "avx512", "neon", "measure"]
+scaling = impls + ["spin"]
 present = [i for i in impls if any(i in row for row in times.values())]
 rounds = max((len(v) for row in times.values() for v in row.values()), default=0)
 if md:
@@ -92,6 +95,7 @@ for key, row in times.items():
         print("%-28s %10s %10s | %s" % (key, "%.1f" % fw if fw else "-",
               "%.1f" % gn if gn else "-", "  ".join(cells)))
 rows = []
+cols = [i for i in ["fftw"] + scaling if any(i in row for row in walls.values())]
 for key in times:
     if not key.endswith("/threads1") or "/batch1/" in key + "/":
         continue
@@ -99,10 +103,11 @@ for key in times:
     if two not in times:
         continue
     cells = []
-    for i in ["fftw"] + impls:
+    for i in cols:
         a, b = walls[key].get(i, []), walls[two].get(i, [])
         n = min(len(a), len(b))
         if n == 0:
+            cells.append("-" if md else "%-22s" % (i + " -"))
             continue
         sp = statistics.median(a[j] / b[j] for j in range(n))
         ca, cb = cpus.get(key, {}).get(i, []), cpus.get(two, {}).get(i, [])
@@ -123,8 +128,8 @@ if rows:
               "threads) within a round (wall time), and in brackets the ratio of CPU time per "
               "op, two threads over one.")
         print()
-        print("| size | " + " | ".join(["FFTW"] + [i for i in impls if i in present]) + " |")
-        print("|" + " --- |" * (2 + len(present)))
+        print("| size | " + " | ".join("FFTW" if c == "fftw" else c for c in cols) + " |")
+        print("|" + " --- |" * (1 + len(cols)))
     else:
         print("two threads over one: median paired speed-up t1/t2 (wall), cpu-ns/op ratio t2/t1")
     for r in rows:
