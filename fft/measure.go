@@ -678,6 +678,9 @@ func (w *Wisdom) Save(name string) (err error) {
 	if _, err = w.WriteTo(f); err != nil {
 		return fmt.Errorf("fft: saving wisdom to %s: %w", name, err)
 	}
+	if err = f.Chmod(0o644); err != nil { // CreateTemp makes the file private
+		return fmt.Errorf("fft: saving wisdom to %s: %w", name, err)
+	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("fft: saving wisdom to %s: %w", name, err)
 	}
