@@ -141,7 +141,7 @@ func benchGonum(b *testing.B, nx, ny int) {
 	timeLoop(b, func() { g.forward(x) })
 }
 
-// spinWork is the number of steps of the control benchmark, about a millisecond.
+// spinWork is the number of steps of the control benchmark, about 4 ms of work here.
 const spinWork = 1 << 22
 
 // benchSpin is a control for the thread scaling: a fixed amount of CPU work with no memory
