@@ -59,6 +59,11 @@ type job[T Complex] struct {
 
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
+//
+// TODO: on batch 10, two workers are only 1.43x to 1.66x faster than one at 256x256 and
+// 448x162 (1.70x to 1.76x at the larger challenge sizes; bench/README.md), short of the 1.7x
+// of issue 3; each worker then takes up to 1.21x the CPU time, which points at the caches and
+// memory the two cores share.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	var j *job[T]
