@@ -2,8 +2,12 @@
 
 package asm
 
-// Why assembly: the Go compiler does not vectorise loops. The figures are in bench/README.md
-// (measured under qemu-user only; this machine has no arm64 hardware).
+// Why assembly: the Go compiler does not vectorise loops, so each pure-Go kernel handles one
+// complex64 value per iteration with scalar instructions: the compiled loop of mulGo takes 14
+// instructions per value, mulNEON 11 per four values (go tool objdump of the arm64 test
+// binary). This machine has no arm64 hardware, so the kernels are tested under qemu-user
+// only, whose timings say nothing about a CPU (it emulates vector floating point lane by
+// lane); BenchmarkVec is there to time them on arm64 hardware.
 
 func init() {
 	mulKernel.With(NEON, mulNEON)

@@ -151,10 +151,26 @@ var asmConsts = []struct {
 	{"s73", 0.43388373911755812048},  // sin(6π/7)
 }
 
+// butterflyGen is what the butterfly descriptions (asmRadix) are written against: operations
+// on complex vector registers named by small integers, implemented by the amd64 generator
+// (asmGen, one YMM or ZMM register per value) and the arm64 one (neonGen, a pair of NEON
+// registers holding the real and the imaginary parts).
+type butterflyGen interface {
+	load(r, j int)            // r = input j (times twiddle j in kernels with twiddles)
+	store(r, q int)           // output q = r
+	add(d, a, b int)          // d = a + b
+	sub(d, a, b int)          // d = a - b
+	mov(d, a int)             // d = a
+	negI(d, a int)            // d = -i·a
+	mulK(d, a int, k string)  // d = a·k for the real constant k
+	fmaK(d, a int, k string)  // d += a·k
+	fnmaK(d, a int, k string) // d -= a·k
+}
+
 // asmRadix describes the butterfly of each radix with the register operations above. Every
-// description keeps to registers 0..13; 14 and 15 are the twiddle temporaries.
-var asmRadix = map[int]func(g *asmGen){
-	2: func(g *asmGen) {
+// description keeps to registers 0..13; on amd64, 14 and 15 are the twiddle temporaries.
+var asmRadix = map[int]func(g butterflyGen){
+	2: func(g butterflyGen) {
 		g.load(0, 0)
 		g.load(1, 1)
 		g.add(2, 0, 1)
@@ -162,7 +178,7 @@ var asmRadix = map[int]func(g *asmGen){
 		g.store(2, 0)
 		g.store(0, 1)
 	},
-	3: func(g *asmGen) {
+	3: func(g butterflyGen) {
 		for j := range 3 {
 			g.load(j, j)
 		}
@@ -178,7 +194,7 @@ var asmRadix = map[int]func(g *asmGen){
 		g.store(2, 1)
 		g.store(0, 2)
 	},
-	4: func(g *asmGen) {
+	4: func(g butterflyGen) {
 		for j := range 4 {
 			g.load(j, j)
 		}
@@ -196,7 +212,7 @@ var asmRadix = map[int]func(g *asmGen){
 		g.sub(0, 0, 1)
 		g.store(0, 3)
 	},
-	5: func(g *asmGen) {
+	5: func(g butterflyGen) {
 		for j := range 5 {
 			g.load(j, j)
 		}
@@ -228,7 +244,7 @@ var asmRadix = map[int]func(g *asmGen){
 		g.sub(9, 9, 11)
 		g.store(9, 3)
 	},
-	7: func(g *asmGen) {
+	7: func(g butterflyGen) {
 		for j := range 7 {
 			g.load(j, j)
 		}
@@ -272,7 +288,7 @@ var asmRadix = map[int]func(g *asmGen){
 			g.store(4, 6-q)
 		}
 	},
-	8: func(g *asmGen) {
+	8: func(g butterflyGen) {
 		for _, j := range []int{0, 2, 4, 6} {
 			g.load(j, j)
 		}

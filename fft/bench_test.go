@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/cmrecon/cmrecon/asm"
+	"github.com/cmrecon/cmrecon/asm/asmtest"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -101,4 +103,68 @@ func BenchmarkAxis(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkStageKernels times single stage kernels on every asm path: each radix with and
+// without twiddles (l = 1 or 8) and the generic odd butterfly (radix 17), over 16 lanes and
+// enough groups to fill about 8192 elements (in L1 with its output); SetBytes counts one read
+// and one write of the elements.
+func BenchmarkStageKernels(b *testing.B) {
+	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
+		for _, p := range []int{2, 3, 4, 5, 7, 8, 17} {
+			for _, l := range []int{1, 8} {
+				b.Run(fmt.Sprintf("radix%d/l%d", p, l), func(b *testing.B) {
+					const v = 16
+					m := max(1, 8192/(p*l*v))
+					st := newStage(&kernelsC64, factor{p, false}, l, m, v)
+					w := newWork[complex64](workSize{tmp: 2 * p * v})
+					n := p * l * m * v
+					x := toT[complex64](randomC128(rand.New(rand.NewPCG(1, 2)), n))
+					a := &stageArgs[complex64]{y: make([]complex64, n), x: x, w: st.tw,
+						tk: st.twk, l: l, m: m, v: v, st: &st, wk: w}
+					b.SetBytes(int64(16 * n))
+					for b.Loop() {
+						st.kern(a)
+					}
+				})
+			}
+		}
+	})
+}
+
+// BenchmarkMoves times the gathers into and the scatters out of the lane buffers on every
+// asm path, for 16 lanes of length 512: rows (elements adjacent, lanes 512 apart: the
+// transposes) and columns (lanes adjacent, elements 256 apart), plain and as a centred inverse
+// transform moves them (rotated by n/2, real and imaginary parts swapped, scaled on the way
+// out). SetBytes counts one read and one write of the elements.
+func BenchmarkMoves(b *testing.B) {
+	const n, v = 512, 16
+	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
+		for _, layout := range []struct {
+			name string
+			vw   view
+		}{{"rows", view{0, 1, n}}, {"cols", view{0, 256, 1}}} {
+			for _, centred := range []bool{false, true} {
+				for _, dir := range []string{"gather", "scatter"} {
+					name := fmt.Sprintf("%s/%s/centred=%v", layout.name, dir, centred)
+					b.Run(name, func(b *testing.B) {
+						s := make([]complex64, n*max(v, 256))
+						m := &moveArgs[complex64]{buf: make([]complex64, n*v), s: s,
+							view: layout.vw, n: n, v: v, scale: 1}
+						if centred {
+							m.rot, m.swap, m.scale = n/2, true, 0.5
+						}
+						move := kernelsC64.gather
+						if dir == "scatter" {
+							move = kernelsC64.scatter
+						}
+						b.SetBytes(int64(16 * n * v))
+						for b.Loop() {
+							move(m)
+						}
+					})
+				}
+			}
+		}
+	})
 }

@@ -109,41 +109,38 @@ func newWork[T Complex](s workSize) *work[T] {
 	return w
 }
 
-// newCore builds the stages of a length-n transform for up to lanes lanes at once.
+// factor is one stage of a decomposition: radix p, computed with Bluestein's algorithm when
+// blue is set (p > 8 only), and otherwise with the radix-p kernel (p <= 8) or the generic odd
+// butterfly.
+type factor struct {
+	p    int
+	blue bool
+}
+
+// defaultFactors is the cheap default decomposition of n: the radices of factorize, with the
+// primes above oddMax done by Bluestein's algorithm.
+func defaultFactors(n int) []factor {
+	var fs []factor
+	for _, p := range factorize(n) {
+		fs = append(fs, factor{p, p > oddMax})
+	}
+	return fs
+}
+
+// newCore builds the stages of a length-n transform for up to lanes lanes at once, with the
+// default decomposition.
 func newCore[T Complex](n, lanes int) *core[T] {
+	return newCoreOf[T](n, lanes, defaultFactors(n))
+}
+
+// newCoreOf builds the stages of a length-n transform for up to lanes lanes at once from the
+// decomposition fs, whose radices multiply to n (see parseFactors).
+func newCoreOf[T Complex](n, lanes int, fs []factor) *core[T] {
 	c := &core[T]{n: n, ks: kernelsFor[T]()}
 	l := 1
-	for _, p := range factorize(n) {
-		m := n / (l * p)
-		st := stage[T]{p: p, l: l, m: m}
-		if l > 1 {
-			st.tw = twiddles[T](p, l)
-			st.twk = make([]T, len(st.tw))
-			for j := 1; j < p; j++ {
-				for k := range l {
-					st.twk[k*(p-1)+j-1] = st.tw[(j-1)*l+k]
-				}
-			}
-		}
-		switch {
-		case p <= 8:
-			st.kern = c.ks.radix[p]
-		case p <= oddMax:
-			st.kern = c.ks.odd
-			h := (p - 1) / 2
-			st.cs = make([]T, h*h)
-			for q := 1; q <= h; q++ {
-				for j := 1; j <= h; j++ {
-					co, si := unitRoot(j*q, p)
-					st.cs[(q-1)*h+j-1] = T(complex(co, si))
-				}
-			}
-		default:
-			st.kern = c.ks.blue
-			st.blue = newBlue[T](p, lanes)
-		}
-		c.stages = append(c.stages, st)
-		l *= p
+	for _, f := range fs {
+		c.stages = append(c.stages, newStage(c.ks, f, l, n/(l*f.p), lanes))
+		l *= f.p
 	}
 
 	c.need = workSize{buf: n * lanes}
@@ -158,6 +155,40 @@ func newCore[T Complex](n, lanes int) *core[T] {
 		}
 	}
 	return c
+}
+
+// newStage builds the stage for factor f after l points, with m groups, for up to lanes
+// lanes, running the kernels of ks.
+func newStage[T Complex](ks *kernelSet[T], f factor, l, m, lanes int) stage[T] {
+	p := f.p
+	st := stage[T]{p: p, l: l, m: m}
+	if l > 1 {
+		st.tw = twiddles[T](p, l)
+		st.twk = make([]T, len(st.tw))
+		for j := 1; j < p; j++ {
+			for k := range l {
+				st.twk[k*(p-1)+j-1] = st.tw[(j-1)*l+k]
+			}
+		}
+	}
+	switch {
+	case p <= 8:
+		st.kern = ks.radix[p]
+	case !f.blue:
+		st.kern = ks.odd
+		h := (p - 1) / 2
+		st.cs = make([]T, h*h)
+		for q := 1; q <= h; q++ {
+			for j := 1; j <= h; j++ {
+				co, si := unitRoot(j*q, p)
+				st.cs[(q-1)*h+j-1] = T(complex(co, si))
+			}
+		}
+	default:
+		st.kern = ks.blue
+		st.blue = newBlue[T](p, lanes)
+	}
+	return st
 }
 
 // newBlue prepares Bluestein's algorithm for prime p: with b_j = exp(πi j²/p), the DFT is

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -19,8 +20,9 @@ import (
 // computed in float64 and rounded once). With ε = 2⁻²⁴ ≈ 6e-8 for float32 and log₂ n ≤ 11 for
 // the lengths tested here (Bluestein convolutions reach 2048), even the worst-case growth
 // with c ≈ 1.5 stays below 1e-6, which is the complex64 bound; the largest error measured by
-// TestLengths1D and TestSizes2D is 2.3e-7 (complex128: 6.8e-16). For float64, ε = 2⁻⁵³ ≈ 1.1e-16 gives the same margin below 1e-14. An error in
-// the algorithm (a wrong twiddle, a misplaced element) gives errors of order 1.
+// TestLengths1D and TestSizes2D is 2.3e-7 (complex128: 6.8e-16). For float64, ε = 2⁻⁵³ ≈
+// 1.1e-16 gives the same margin below 1e-14. An error in the algorithm (a wrong twiddle, a
+// misplaced element) gives errors of order 1.
 const (
 	tol64  = 1e-6
 	tol128 = 1e-14
@@ -53,11 +55,6 @@ func tolFor[T Complex]() float64 {
 		return tol64
 	}
 	return tol128
-}
-
-func typeName[T Complex]() string {
-	var z T
-	return fmt.Sprintf("%T", z)
 }
 
 // scaled returns x multiplied by s.
@@ -118,7 +115,6 @@ func checkAll[T Complex](t *testing.T, shape, axes []int, workers int, x, X []co
 // TestLengths1D checks every length 1..1024 (a sample in short mode) in both precisions and
 // all directions against the direct DFT.
 func TestLengths1D(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 1))
 	var ns []int
 	for n := 1; n <= 1024; n++ {
 		if !testing.Short() || n <= 64 || n%37 == 0 || isPrime(n) && n > 90 && n < 140 ||
@@ -127,10 +123,9 @@ func TestLengths1D(t *testing.T) {
 		}
 	}
 	for _, n := range ns {
-		x := randomC128(rng, n)
-		X := refDFT(x, -1)
-		checkAll[complex64](t, []int{n}, []int{0}, 1, x, X)
-		checkAll[complex128](t, []int{n}, []int{0}, 1, x, X)
+		r := refFor(n)
+		checkAll[complex64](t, []int{n}, []int{0}, 1, r.x, r.X)
+		checkAll[complex128](t, []int{n}, []int{0}, 1, r.x, r.X)
 	}
 	logMaxErr(t)
 }
@@ -154,15 +149,34 @@ func TestSizes2D(t *testing.T) {
 	if testing.Short() {
 		sizes = sizes[:4]
 	}
-	rng := rand.New(rand.NewPCG(7, 2))
 	for _, sz := range sizes {
 		shape := []int{sz[0], sz[1]}
-		x := randomC128(rng, sz[0]*sz[1])
-		X := refTransform(x, shape, []int{0, 1}, 0)
-		checkAll[complex64](t, shape, []int{0, 1}, 1, x, X)
-		checkAll[complex128](t, shape, []int{0, 1}, 2, x, X)
+		r := refFor2D(sz[0], sz[1])
+		checkAll[complex64](t, shape, []int{0, 1}, 1, r.x, r.X)
+		checkAll[complex128](t, shape, []int{0, 1}, 2, r.x, r.X)
 	}
 	logMaxErr(t)
+}
+
+// refs2D caches the 2-D test signals and their float64 DFTs, which are shared by the 2-D tests
+// (the direct DFT of a 512x216 array is the slowest part of the tests, under qemu above all).
+var refs2D = struct {
+	sync.Mutex
+	m map[[2]int]laneRef
+}{m: map[[2]int]laneRef{}}
+
+// refFor2D returns the test signal of an nx×ny array and its 2-D DFT.
+func refFor2D(nx, ny int) laneRef {
+	refs2D.Lock()
+	defer refs2D.Unlock()
+	k := [2]int{nx, ny}
+	r, ok := refs2D.m[k]
+	if !ok {
+		x := randomC128(rand.New(rand.NewPCG(7, uint64(nx*4096+ny))), nx*ny)
+		r = laneRef{x, refTransform(x, []int{nx, ny}, []int{0, 1}, 0)}
+		refs2D.m[k] = r
+	}
+	return r
 }
 
 // TestBatchedAxes checks transforms along subsets of the axes of 3-D and 4-D arrays (the
@@ -262,63 +276,78 @@ var propertySizes = []int{1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 16, 17, 24, 40, 41, 64
 // TestProperties checks round trip, Parseval, linearity and the shift theorem in both
 // precisions. They hold without any reference transform.
 func TestProperties(t *testing.T) {
-	testProperties[complex64](t)
-	testProperties[complex128](t)
+	for _, n := range propertySizes {
+		testProperties[complex64](t, n, 1, false)
+		testProperties[complex128](t, n, 1, false)
+	}
 }
 
-func testProperties[T Complex](t *testing.T) {
+// testProperties checks the properties on v lanes of length n, in the column layout (element
+// e of lane b at e·v + b, transformed along axis 1) when col is set and in the row layout
+// (lane b at b·n, axis 0) otherwise. Parseval's identity is checked lane by lane, so that
+// lanes swapped with one another show.
+func testProperties[T Complex](t *testing.T, n, v int, col bool) {
 	tol := tolFor[T]()
-	rng := rand.New(rand.NewPCG(7, 5))
-	for _, n := range propertySizes {
-		p := NewPlan[T]([]int{n})
-		x, y := randomC128(rng, n), randomC128(rng, n)
-		X, Y := make([]T, n), make([]T, n)
-		p.Forward(X, toT[T](x))
-		p.Forward(Y, toT[T](y))
+	rng := rand.New(rand.NewPCG(7, uint64(5+n)))
+	shape, axis := []int{n, v}, 0
+	idx := func(e, b int) int { return b*n + e }
+	if col {
+		shape, axis = []int{v, n}, 1
+		idx = func(e, b int) int { return e*v + b }
+	}
+	name := fmt.Sprintf("%s n=%d lanes %d col %v", typeName[T](), n, v, col)
+	p := NewPlan[T](shape, axis)
+	x, y := randomC128(rng, n*v), randomC128(rng, n*v)
+	X, Y := make([]T, n*v), make([]T, n*v)
+	p.Forward(X, toT[T](x))
+	p.Forward(Y, toT[T](y))
 
-		// Round trip: the orthonormal inverse undoes the orthonormal forward transform.
-		r := toT[T](x)
-		p.Transform(r, r, Ortho)
-		p.Transform(r, r, Ortho|Inverse)
-		if e := relRMS(r, x); e > 2*tol {
-			t.Errorf("%s n=%d round trip: error %.3g", typeName[T](), n, e)
-		}
+	// Round trip: the orthonormal inverse undoes the orthonormal forward transform.
+	r := toT[T](x)
+	p.Transform(r, r, Ortho)
+	p.Transform(r, r, Ortho|Inverse)
+	if e := relRMS(r, x); e > 2*tol {
+		t.Errorf("%s round trip: error %.3g", name, e)
+	}
 
-		// Parseval: Σ|X|² = n·Σ|x|².
+	// Parseval: Σ|X|² = n·Σ|x|², in every lane.
+	for b := range v {
 		var ex, eX float64
 		for i := range n {
-			ex += sq(x[i])
-			eX += sq(complex128(X[i]))
+			ex += sq(x[idx(i, b)])
+			eX += sq(complex128(X[idx(i, b)]))
 		}
 		if e := math.Abs(eX/(float64(n)*ex) - 1); e > 2*tol {
-			t.Errorf("%s n=%d Parseval: relative error %.3g", typeName[T](), n, e)
+			t.Errorf("%s lane %d Parseval: relative error %.3g", name, b, e)
 		}
+	}
 
-		// Linearity: F(a·x + b·y) = a·X + b·Y.
-		a, b := complex(0.75, -1.25), complex(-2.0, 0.5)
-		z := make([]complex128, n)
-		want := make([]complex128, n)
-		for i := range n {
-			z[i] = a*x[i] + b*y[i]
-			want[i] = a*complex128(X[i]) + b*complex128(Y[i])
-		}
-		Z := make([]T, n)
-		p.Forward(Z, toT[T](z))
-		if e := relRMS(Z, want); e > 2*tol {
-			t.Errorf("%s n=%d linearity: error %.3g", typeName[T](), n, e)
-		}
+	// Linearity: F(a·x + b·y) = a·X + b·Y.
+	a, c := complex(0.75, -1.25), complex(-2.0, 0.5)
+	z := make([]complex128, n*v)
+	want := make([]complex128, n*v)
+	for i := range z {
+		z[i] = a*x[i] + c*y[i]
+		want[i] = a*complex128(X[i]) + c*complex128(Y[i])
+	}
+	Z := make([]T, n*v)
+	p.Forward(Z, toT[T](z))
+	if e := relRMS(Z, want); e > 2*tol {
+		t.Errorf("%s linearity: error %.3g", name, e)
+	}
 
-		// Shift theorem: F(x rolled by s)[k] = exp(-2πi·k·s/n)·X[k].
-		s := n/3 + 1
-		xr := refRoll(x, []int{n}, 0, s)
-		Xr := make([]T, n)
-		p.Forward(Xr, toT[T](xr))
+	// Shift theorem: F(x rolled by s)[k] = exp(-2πi·k·s/n)·X[k].
+	s := n/3 + 1
+	xr := refRoll(x, shape, axis, s)
+	Xr := make([]T, n*v)
+	p.Forward(Xr, toT[T](xr))
+	for b := range v {
 		for k := range n {
-			want[k] = refTwiddle(k*s, n, -1) * complex128(X[k])
+			want[idx(k, b)] = refTwiddle(k*s, n, -1) * complex128(X[idx(k, b)])
 		}
-		if e := relRMS(Xr, want); e > 2*tol {
-			t.Errorf("%s n=%d shift theorem: error %.3g", typeName[T](), n, e)
-		}
+	}
+	if e := relRMS(Xr, want); e > 2*tol {
+		t.Errorf("%s shift theorem: error %.3g", name, e)
 	}
 }
 
@@ -342,8 +371,8 @@ func TestImpulse(t *testing.T) {
 	}
 }
 
-// TestNoAllocs checks that transforms do not allocate once the plan's pools are warm, with one
-// and with two workers.
+// TestNoAllocs checks that transforms do not allocate once the plan's scratch is warm, with one
+// and with two workers, also after a garbage collection.
 func TestNoAllocs(t *testing.T) {
 	for _, wk := range []int{1, 2} {
 		p := NewPlan[complex64]([]int{64, 54, 4}, 0, 1).WithWorkers(wk)
@@ -358,6 +387,27 @@ func TestNoAllocs(t *testing.T) {
 		run()
 		if a := testing.AllocsPerRun(20, run); a != 0 {
 			t.Errorf("workers %d: %v allocations per run", wk, a)
+		}
+		// The scratch must survive garbage collections (two empty a sync.Pool). AllocsPerRun
+		// would warm up again first, so count the allocations of one run directly, the fewest
+		// of three tries since other goroutines of the test binary may allocate meanwhile.
+		// With helpers the runtime itself allocates a few small records (sudogs) for
+		// goroutines that block on channels, since a collection empties its caches of them;
+		// scratch allocated again would be kilobytes, in every try.
+		var fewest, least uint64 = math.MaxUint64, math.MaxUint64
+		for range 3 {
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			run()
+			runtime.ReadMemStats(&m1)
+			fewest = min(fewest, m1.Mallocs-m0.Mallocs)
+			least = min(least, m1.TotalAlloc-m0.TotalAlloc)
+		}
+		if wk == 1 && fewest != 0 || least > 1024 {
+			t.Errorf("workers %d: %d allocations (%d bytes) in a run after garbage collections",
+				wk, fewest, least)
 		}
 	}
 }

@@ -107,7 +107,8 @@ func testMoves[T Complex](t *testing.T, n, v int) {
 	ks := kernelsFor[T]()
 	rng := rand.New(rand.NewPCG(9, 2))
 	size := 3 + 2*n*v + 2*v + n + 8
-	for _, vw := range []view{{0, 1, n}, {2, v + 1, 1}, {5, 2 * v, 2}, {3, 1, n + 2}, {1, 2 * v, 1}} {
+	views := []view{{0, 1, n}, {2, v + 1, 1}, {5, 2 * v, 2}, {3, 1, n + 2}, {1, 2 * v, 1}}
+	for _, vw := range views {
 		for _, rot := range []int{0, n / 2, n - 1} {
 			for _, swap := range []bool{false, true} {
 				name := fmt.Sprintf("%s n %d v %d view %v rot %d swap %v", typeName[T](), n, v, vw,

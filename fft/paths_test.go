@@ -78,26 +78,33 @@ func TestLengthsPaths(t *testing.T) {
 	logMaxErr(t)
 }
 
-// TestSizes2DPaths checks the challenge's 2-D sizes, batch 3, on every asm path.
+// TestSizes2DPaths checks the challenge's 2-D sizes on every asm path, as batches of 3
+// arrays c_b·x (see laneBatch) with 2 workers.
 func TestSizes2DPaths(t *testing.T) {
 	sizes := [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
-	rng := rand.New(rand.NewPCG(7, 3))
-	type ref struct{ x, X []complex128 }
-	refs := make([]ref, len(sizes))
-	for i, sz := range sizes {
-		shape := []int{sz[0], sz[1], 3}
-		x := randomC128(rng, sz[0]*sz[1]*3)
-		refs[i] = ref{x, refTransform(x, shape, []int{0, 1}, 0)}
-	}
 	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
-		for i, sz := range sizes {
-			checkAll[complex64](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2, refs[i].x, refs[i].X)
+		for _, sz := range sizes {
+			r := refFor2D(sz[0], sz[1])
+			checkAll[complex64](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2,
+				laneBatch(r.x, 3, false), laneBatch(r.X, 3, false))
 		}
 	})
 	logMaxErr(t)
+}
+
+// TestPropertiesPaths checks round trip, Parseval, linearity and the shift theorem (see
+// testProperties) on every asm path, as batches of 8 complex64 transforms in the row and the
+// column layout, which reach the SIMD kernels.
+func TestPropertiesPaths(t *testing.T) {
+	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
+		for _, n := range propertySizes {
+			testProperties[complex64](t, n, 8, false)
+			testProperties[complex64](t, n, 8, true)
+		}
+	})
 }
 
 // fuzzPath compares path p with the pure-Go path on transforms chosen by the fuzzer: length
@@ -113,33 +120,59 @@ func fuzzPath(f *testing.F, p asm.Path) {
 		if !asm.Supported(p) {
 			t.Skipf("path %v not supported here", p)
 		}
-		n := int(n16%2048) + 1
-		v := int(lanes%24) + 1
-		fl := Flags(flags) & (Inverse | Ortho | Centered)
-		shape, axis := []int{n, v}, 0
-		if col {
-			shape, axis = []int{v, n}, 1
-		}
-		x := toT[complex64](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
+		diffPath(t, p, seed, n16, lanes, flags, col)
+	})
+}
 
-		want := make([]complex64, len(x))
-		restore, err := asm.Force(asm.Go)
-		if err != nil {
-			t.Fatal(err)
-		}
-		NewPlan[complex64](shape, axis).Transform(want, x, fl)
-		restore()
+// diffPath runs one case of fuzzPath.
+func diffPath(t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags uint8, col bool) {
+	t.Helper()
+	n := int(n16%2048) + 1
+	v := int(lanes%24) + 1
+	fl := Flags(flags) & (Inverse | Ortho | Centered)
+	shape, axis := []int{n, v}, 0
+	if col {
+		shape, axis = []int{v, n}, 1
+	}
+	x := toT[complex64](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
 
-		restore, err = asm.Force(p)
-		if err != nil {
-			t.Fatal(err)
+	want := make([]complex64, len(x))
+	restore, err := asm.Force(asm.Go)
+	if err != nil {
+		t.Fatal(err)
+	}
+	NewPlan[complex64](shape, axis).Transform(want, x, fl)
+	restore()
+
+	restore, err = asm.Force(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	got := slices.Clone(x)
+	NewPlan[complex64](shape, axis).Transform(got, got, fl)
+	if e := relRMS(got, fromT(want)); e > 2e-6 {
+		t.Fatalf("%v vs go: n %d lanes %d col %v flags %d: relative difference %.3g", p, n, v,
+			col, fl, e)
+	}
+}
+
+// TestPathsRandom runs the differential check of the fuzz targets on random cases on every
+// SIMD path, so that it also runs where fuzzing cannot (under qemu-user the fuzzing engine
+// cannot start its workers).
+func TestPathsRandom(t *testing.T) {
+	cases := 300
+	if testing.Short() {
+		cases = 60
+	}
+	rng := rand.New(rand.NewPCG(13, 1))
+	asmtest.Run(t, func(t *testing.T, p asm.Path) {
+		if p == asm.Go {
+			return
 		}
-		defer restore()
-		got := slices.Clone(x)
-		NewPlan[complex64](shape, axis).Transform(got, got, fl)
-		if e := relRMS(got, fromT(want)); e > 2e-6 {
-			t.Fatalf("%v vs go: n %d lanes %d col %v flags %d: relative difference %.3g", p, n,
-				v, col, fl, e)
+		for range cases {
+			diffPath(t, p, rng.Uint64(), uint16(rng.IntN(1100)), uint8(rng.IntN(24)),
+				uint8(rng.IntN(8)), rng.IntN(2) == 1)
 		}
 	})
 }

@@ -2,10 +2,11 @@ package fft
 
 import (
 	"math"
-
-	"github.com/cmrecon/cmrecon/asm"
+	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/cmrecon/cmrecon/asm"
 )
 
 // Complex is the constraint for element types: complex64 or complex128.
@@ -45,8 +46,9 @@ const parallelMin = 1 << 13
 // Plan computes discrete Fourier transforms along some axes of column-major arrays of one
 // shape (axis 0 varies fastest), batched over the other axes. A Plan is immutable once built
 // and safe for concurrent use by any number of goroutines; build it once per shape and reuse
-// it. Scratch space comes from a pool inside the plan, so Transform does not allocate once
-// warm.
+// it. Scratch space comes from a free list inside the plan, which garbage collection leaves
+// alone and which holds, from the start, scratch for Workers goroutines, so Transform does
+// not allocate (more goroutines calling one plan at once allocate the first time).
 type Plan[T Complex] struct {
 	shape, axes []int
 	size        int
@@ -64,13 +66,20 @@ type Plan[T Complex] struct {
 type pass[T Complex] struct {
 	inner, n, outer int
 	lanes, units    int
+	fs              []factor
 	c               *core[T]
 }
 
+// geom returns the pass's geometry.
+func (ps *pass[T]) geom() passGeom { return passGeom{ps.n, ps.inner, ps.outer} }
+
 // planShared is what copies made by WithWorkers share.
 type planShared[T Complex] struct {
-	work sync.Pool // *work[T]
-	jobs sync.Pool // *job[T]
+	work chan *work[T] // idle scratch, kept across garbage collections (unlike a sync.Pool)
+	need workSize
+	mu   sync.Mutex   // guards made
+	made int          // scratch pieces made by reserve
+	jobs chan *job[T] // idle parallel jobs, likewise
 	ks   *kernelSet[T]
 }
 
@@ -79,7 +88,39 @@ type planShared[T Complex] struct {
 // axes it transforms along all of them. The other axes are a batch: every combination of
 // their indices is transformed independently. It panics if a length is less than 1 or an
 // axis is out of range or repeated.
+//
+// NewPlan is cheap: it decomposes every axis with a fixed rule and times nothing. MeasurePlan
+// times alternatives and keeps the fastest; NewPlanWisdom reuses the choices it recorded.
 func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
+	return newPlan[T](shape, axes, nil)
+}
+
+// passGeom is the geometry of one axis pass of one batch item, which is what a decomposition
+// is chosen for: length n, inner (the stride between consecutive elements of a line, and the
+// number of lines side by side) and outer (the blocks of inner lines).
+type passGeom struct {
+	n, inner, outer int
+}
+
+// choice is the decomposition of one pass: the stages in order and the lanes per block.
+type choice struct {
+	fs    []factor
+	lanes int
+}
+
+// defaultChoice is NewPlan's rule: the default factors and as many lanes (a power of two, at
+// most maxLanes) as keep one lane block near laneBytes.
+func defaultChoice(g passGeom, elem int) choice {
+	lanes := max(1, min(maxLanes, laneBytes/(g.n*elem)))
+	for lanes&(lanes-1) != 0 {
+		lanes &= lanes - 1
+	}
+	return choice{fs: defaultFactors(g.n), lanes: lanes}
+}
+
+// newPlan builds a plan whose passes use the decompositions chosen by choose, or the default
+// ones when choose is nil or returns no factors.
+func newPlan[T Complex](shape []int, axes []int, choose func(passGeom) choice) *Plan[T] {
 	if len(shape) == 0 {
 		panic("fft: empty shape")
 	}
@@ -123,8 +164,11 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 
 	var z T
 	elem := int(unsafe.Sizeof(z))
-	cores := map[int]*core[T]{}
-	lanesOf := map[int]int{}
+	type coreKey struct {
+		n  int
+		fs string
+	}
+	lanesOf := map[coreKey]int{}
 	nt := 1
 	for a := range shape[:last+1] {
 		if !used[a] {
@@ -139,10 +183,15 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 			ps.outer *= n
 		}
 		nt *= ps.n
-		ps.lanes = max(1, min(maxLanes, laneBytes/(ps.n*elem)))
-		for ps.lanes&(ps.lanes-1) != 0 {
-			ps.lanes &= ps.lanes - 1
+		g := passGeom{ps.n, ps.inner, ps.outer}
+		ch := defaultChoice(g, elem)
+		if choose != nil {
+			if c := choose(g); len(c.fs) > 0 {
+				ch = c
+			}
 		}
+		ps.fs = ch.fs
+		ps.lanes = ch.lanes
 		if ps.inner == 1 {
 			ps.lanes = min(ps.lanes, ps.outer)
 			ps.units = (ps.outer + ps.lanes - 1) / ps.lanes
@@ -150,21 +199,28 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 			ps.lanes = min(ps.lanes, ps.inner)
 			ps.units = ps.outer * ((ps.inner + ps.lanes - 1) / ps.lanes)
 		}
-		lanesOf[ps.n] = max(lanesOf[ps.n], ps.lanes)
+		k := coreKey{ps.n, formatFactors(ch.fs)}
+		lanesOf[k] = max(lanesOf[k], ps.lanes)
 		p.passes = append(p.passes, ps)
 	}
 	var need workSize
-	for n, lanes := range lanesOf {
-		c := newCore[T](n, lanes)
-		cores[n] = c
-		need.merge(c.need)
-	}
+	cores := map[coreKey]*core[T]{}
 	for i := range p.passes {
-		p.passes[i].c = cores[p.passes[i].n]
+		ps := &p.passes[i]
+		k := coreKey{ps.n, formatFactors(ps.fs)}
+		c, ok := cores[k]
+		if !ok {
+			c = newCoreOf[T](ps.n, lanesOf[k], ps.fs)
+			cores[k] = c
+			need.merge(c.need)
+		}
+		ps.c = c
 	}
 	p.norm = 1 / math.Sqrt(float64(nt))
-	p.shared.work.New = func() any { return newWork[T](need) }
-	p.shared.jobs.New = func() any { return &job[T]{free: make(chan struct{}, 1)} }
+	p.shared.need = need
+	p.shared.work = make(chan *work[T], max(4, 2*runtime.GOMAXPROCS(0)))
+	p.shared.jobs = make(chan *job[T], cap(p.shared.work))
+	p.shared.reserve(1)
 	return p
 }
 
@@ -176,7 +232,22 @@ func NewPlan[T Complex](shape []int, axes ...int) *Plan[T] {
 func (p *Plan[T]) WithWorkers(n int) *Plan[T] {
 	q := *p
 	q.workers = max(1, n)
+	q.shared.reserve(q.workers)
 	return &q
+}
+
+// reserve makes scratch until n pieces (at most the free list's capacity) have been made, so
+// that a call with n goroutines finds them all ready.
+func (s *planShared[T]) reserve(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ; s.made < min(n, cap(s.work)); s.made++ {
+		select {
+		case s.work <- newWork[T](s.need):
+		default:
+			return
+		}
+	}
 }
 
 // Workers returns the number of goroutines a call of Transform may use.
@@ -192,8 +263,9 @@ func (p *Plan[T]) Shape() []int { return append([]int(nil), p.shape...) }
 func (p *Plan[T]) Axes() []int { return append([]int(nil), p.axes...) }
 
 // Kernels names the butterfly implementation the plan runs: "go" for the pure-Go kernels, or
-// the active asm path ("avx2", "avx512") when the element type has SIMD kernels in this build.
-// A stage whose lane count is not a whole number of vectors runs the pure-Go kernel.
+// the active asm path ("avx2", "avx512", "neon") when the element type has SIMD kernels in
+// this build. A stage whose lane count is not a whole number of vectors runs the pure-Go
+// kernel.
 func (p *Plan[T]) Kernels() string {
 	if p.shared.ks.simd {
 		return asm.Active().String()
@@ -228,7 +300,7 @@ func (p *Plan[T]) Transform(dst, src []T, f Flags) {
 				}
 			}
 		}
-		p.shared.work.Put(w)
+		p.putWork(w)
 		return
 	}
 
@@ -260,7 +332,23 @@ func (p *Plan[T]) CenteredForward(x []T) { p.Transform(x, x, Centered|Ortho) }
 // transforms axes 0 and 1.
 func (p *Plan[T]) CenteredInverse(x []T) { p.Transform(x, x, Centered|Ortho|Inverse) }
 
-func (p *Plan[T]) getWork() *work[T] { return p.shared.work.Get().(*work[T]) }
+// getWork returns idle scratch, allocating it only when every piece made so far is in use.
+func (p *Plan[T]) getWork() *work[T] {
+	select {
+	case w := <-p.shared.work:
+		return w
+	default:
+		return newWork[T](p.shared.need)
+	}
+}
+
+// putWork keeps w for later calls, or drops it when as many as the free list holds are idle.
+func (p *Plan[T]) putWork(w *work[T]) {
+	select {
+	case p.shared.work <- w:
+	default:
+	}
+}
 
 // unit transforms the lane block u of pass pi of batch item it.
 func (p *Plan[T]) unit(w *work[T], dst, src []T, f Flags, it, pi, u int) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cmrecon/cmrecon/asm"
@@ -17,8 +18,10 @@ import (
 //	go test -tags fftw -run '^$' -bench . -count 5 ./bench/fft/
 //
 // Every sub-benchmark times one in-place forward 2-D transform of a batch of complex64
-// nx×ny arrays (x fastest); ns/op is per batch. The top-level benchmark is the only one, so
-// -count repeats the whole tree and the implementations of one size run interleaved.
+// nx×ny arrays (x fastest); ns/op is per batch. cmrecon runs on every asm path with NewPlan's
+// decomposition, and as "measure" on the best path with MeasurePlan's; "spin" (batch 10 only)
+// is a control for the thread scaling (see benchSpin). The top-level benchmark is the only
+// one, so -count repeats the whole tree and the implementations of one size run interleaved.
 
 // sizes are the challenge's 2-D sizes (readout × phase encoding).
 var sizes = [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
@@ -46,11 +49,17 @@ func BenchmarkFFT2D(b *testing.B) {
 						b.Fatal(err)
 					}
 					defer restore()
-					benchCmrecon(b, nx, ny, c.batch, c.threads)
+					benchCmrecon(b, nx, ny, c.batch, c.threads, false)
 				})
 			}
+			b.Run(prefix+"/measure", func(b *testing.B) {
+				benchCmrecon(b, nx, ny, c.batch, c.threads, true)
+			})
 			if c.batch == 1 && c.threads == 1 {
 				b.Run(prefix+"/gonum", func(b *testing.B) { benchGonum(b, nx, ny) })
+			}
+			if c.batch > 1 {
+				b.Run(prefix+"/spin", func(b *testing.B) { benchSpin(b, c.threads) })
 			}
 		}
 	}
@@ -72,8 +81,18 @@ func benchFFTW(b *testing.B, nx, ny, batch, threads int) {
 	timeLoop(b, p.execute)
 }
 
-func benchCmrecon(b *testing.B, nx, ny, batch, threads int) {
-	p := fft.NewPlan[complex64]([]int{nx, ny, batch}, 0, 1).WithWorkers(threads)
+// wisdom keeps the measured choices across -count rounds and configurations.
+var wisdom = &fft.Wisdom{}
+
+// benchCmrecon times cmrecon's plan on the active path: NewPlan's, or with measure
+// MeasurePlan's (timed once per shape, outside the loop; "measure" runs on the best path).
+func benchCmrecon(b *testing.B, nx, ny, batch, threads int, measure bool) {
+	shape := []int{nx, ny, batch}
+	p := fft.NewPlan[complex64](shape, 0, 1)
+	if measure {
+		p = fft.MeasurePlan[complex64](wisdom, shape, 0, 1)
+	}
+	p = p.WithWorkers(threads)
 	x := randomC64(p.Len())
 	b.SetBytes(int64(16 * p.Len()))
 	b.ReportAllocs()
@@ -120,6 +139,35 @@ func benchGonum(b *testing.B, nx, ny int) {
 	}
 	b.SetBytes(int64(16 * nx * ny))
 	timeLoop(b, func() { g.forward(x) })
+}
+
+// spinWork is the number of steps of the control benchmark, about 4 ms of work here.
+const spinWork = 1 << 22
+
+// benchSpin is a control for the thread scaling: a fixed amount of CPU work with no memory
+// traffic, split evenly over threads goroutines. Two threads take half the time of one only
+// if a second core is free; on a shared machine this tells whether the FFT figures for two
+// threads could have shown a speed-up at all.
+func benchSpin(b *testing.B, threads int) {
+	var wg sync.WaitGroup
+	timeLoop(b, func() {
+		for range threads {
+			wg.Go(func() { spinSink.Add(spin(spinWork / threads)) })
+		}
+		wg.Wait()
+	})
+}
+
+// spinSink keeps the control's results alive.
+var spinSink atomic.Int64
+
+// spin runs a dependent integer recurrence for n steps.
+func spin(n int) int64 {
+	x := int64(1)
+	for i := range n {
+		x = x*6364136223846793005 + int64(i)
+	}
+	return x
 }
 
 func randomC64(n int) []complex64 {
