@@ -22,8 +22,13 @@ type DemoOptions struct {
 	// ktRadial at R 8, 16 and 24).
 	Scenarios []Scenario
 
-	// Methods are the reconstructions to run on each mask; nil means zero-filled and SENSE.
+	// Methods are the reconstructions to run on each mask; nil means zero-filled, SENSE and
+	// compressed sensing.
 	Methods []recon.Method
+
+	// CS configures MethodCS; an empty Modality means Cine, the phantom's. Its Threads and
+	// Progress fields are not used.
+	CS recon.CSOptions
 
 	// Seed seeds the random masks.
 	Seed uint64
@@ -60,7 +65,11 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 	}
 	methods := opts.Methods
 	if methods == nil {
-		methods = []recon.Method{recon.MethodZeroFilled, recon.MethodSENSE}
+		methods = []recon.Method{recon.MethodZeroFilled, recon.MethodSENSE, recon.MethodCS}
+	}
+	cso := opts.CS
+	if cso.Modality == "" {
+		cso.Modality, _ = ModalityFolder(DemoName)
 	}
 
 	cine, err := phantom.New(po)
@@ -83,7 +92,7 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 		for _, method := range methods {
 			start := time.Now()
 			img, err := recon.Reconstruct(&cine.KSpace, m, recon.Options{Method: method,
-				Threads: opts.Threads})
+				Threads: opts.Threads, CS: cso})
 			if err != nil {
 				return nil, fmt.Errorf("demo %s %s: %w", method, sc, err)
 			}

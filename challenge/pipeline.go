@@ -53,7 +53,8 @@ type FileOptions struct {
 	// input's name.
 	Name string
 
-	// Recon configures the reconstruction itself.
+	// Recon configures the reconstruction itself. An empty CS.Modality is set from the
+	// name (see ModalityFolder), so that CS takes the defaults of the data's modality.
 	Recon recon.Options
 
 	// Read bounds and parallelises file reading; nil uses the defaults.
@@ -87,15 +88,19 @@ func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
 	}
 	rep.Output = out
 
-	img, err := recon.Reconstruct(k, m, opts.Recon)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in, err)
-	}
-
 	name := opts.Name
 	if name == "" {
 		name = filepath.Base(in)
 	}
+	ro := opts.Recon
+	if ro.CS.Modality == "" {
+		ro.CS.Modality, _ = ModalityFolder(name)
+	}
+	img, err := recon.Reconstruct(k, m, ro)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+
 	a, err := selectOutput(name, img, opts.Output)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in, err)

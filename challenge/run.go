@@ -350,7 +350,8 @@ func removeTemps(out string) {
 // EstimateMemory returns the memory, in bytes, that reconstructing k-space of dims
 // (nx, ny, nc, nz, nt) takes with the given method and goroutines: the complex64 k-space
 // and its reading buffers, the magnitude image and its copies, per-goroutine plane scratch,
-// and for SENSE the coil maps, the complex image and the CG vectors.
+// and for SENSE and CS the coil maps, the complex image and the CG vectors, plus for CS
+// the solver's vectors of one slice.
 //
 // TODO: the coefficients are a model checked on phantom files (see run_test.go), not a
 // measurement of every code path; ESPIRiT on a large calibration region may exceed it.
@@ -361,9 +362,14 @@ func EstimateMemory(dims [5]int, method recon.Method, threads int) int64 {
 	k := 8 * plane * nc * nz * nt
 	img := 4 * plane * nz * nt
 	est := 2*k + 3*img + int64(threads)*16*plane*nc
-	if method == recon.MethodSENSE {
+	if method == recon.MethodSENSE || method == recon.MethodCS {
 		maps := 8 * plane * nc * nz
 		est += 2*maps + 2*2*img + int64(threads)*6*8*plane*nc
+	}
+	if method == recon.MethodCS {
+		// One slice at a time: A^H y, the solver's iterates and the ADMM splits of two
+		// regularisers, about 16 complex vectors of the slice's frames.
+		est += 16 * 8 * plane * nt
 	}
 	return est + 16<<20
 }

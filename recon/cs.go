@@ -114,9 +114,17 @@ const DefaultWarmStart = 10
 
 // CSOptions configures CS.
 type CSOptions struct {
-	// Regularizers are the terms of the objective; nil selects DefaultRegularizers for the
-	// mask. At least one term must remain.
+	// Regularizers are the terms of the objective; nil looks them up in Table for Modality
+	// and the mask. At least one term must remain.
 	Regularizers []Regularizer
+
+	// Modality is the challenge modality folder name of the data (Cine, Mapping, T1rho,
+	// LGE, Perfusion, Flow2d, BlackBlood, T1w, T2w), used with Table; "" uses the table's
+	// rows for any modality.
+	Modality string
+
+	// Table holds the default regularisers; nil means DefaultCSTable().
+	Table *CSTable
 
 	// Solver is the algorithm (CSAuto by default) and Solve its settings.
 	Solver CSSolver
@@ -165,7 +173,7 @@ func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, erro
 	}
 	regs := opts.Regularizers
 	if regs == nil {
-		regs = DefaultRegularizers(m)
+		regs = opts.Regs(m)
 	}
 	if err := checkCS(regs, opts); err != nil {
 		return nil, err
@@ -184,6 +192,23 @@ func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, erro
 		}
 	}
 	return reorderSlices(out), nil
+}
+
+// Regs returns the regularisers CS uses with mask m: Regularizers when set, else the row
+// of Table (or DefaultCSTable) for Modality and m.
+func (o CSOptions) Regs(m *Mask) []Regularizer {
+	if o.Regularizers != nil {
+		return o.Regularizers
+	}
+	t := o.Table
+	if t == nil {
+		t = DefaultCSTable()
+	}
+	mod := o.Modality
+	if mod == "" {
+		mod = AnyModality
+	}
+	return t.Lookup(mod, m)
 }
 
 // checkCS reports CS settings that cannot work.

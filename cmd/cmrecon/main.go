@@ -4,13 +4,14 @@
 // Usage:
 //
 //	cmrecon info [--json] [--stats] FILE
-//	cmrecon recon [--method zf|sense] [--mask MASK] [--output-mode ranking|full] [--threads N]
+//	cmrecon recon [--method zf|sense|cs] [--reg kind=lambda,...] [--solver fista|admm]
+//	              [--cs-table FILE] [--mask MASK] [--output-mode ranking|full] [--threads N]
 //	              [--layout x,y,c,z,t] IN OUT.mat
 //	cmrecon mask --pattern Uniform|ktGaussian|ktRadial --accel R [--acs 20] --size NXxNY[xNT]
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat
-//	cmrecon demo
-//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense] [--output-mode M]
+//	cmrecon demo [--methods zf,sense,cs] [--reg kind=lambda,...] [--seed S]
+//	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense|cs] [--output-mode M]
 //	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
 //	cmrecon check --input DIR --output DIR [--task T] [--output-mode M] [--json]
 //	cmrecon score --gt DIR --submission DIR [--task T] [--sheet FILE.csv] [--json|--csv|--md]

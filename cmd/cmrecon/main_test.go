@@ -63,6 +63,14 @@ func TestUsage(t *testing.T) {
 	if code, _, _ := cli(t, "recon", "--method", "magic", "a", "b"); code != 2 {
 		t.Errorf("bad method: exit %d, want 2", code)
 	}
+	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
+		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--solver", "magic"}} {
+		args := append([]string{"recon", "--method", "cs"}, bad...)
+		code, _, errOut := cli(t, append(args, "a", "b")...)
+		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("recon %v: exit %d, want 2 and one line, stderr %q", bad, code, errOut)
+		}
+	}
 	if code, _, _ := cli(t, "info", "-h"); code != 0 {
 		t.Errorf("info -h: exit %d, want 0", code)
 	}
@@ -94,11 +102,15 @@ func TestChallengeTree(t *testing.T) {
 	}
 
 	scores := map[string]float64{}
-	for _, method := range []string{"zf", "sense"} {
+	for _, method := range []string{"zf", "sense", "cs"} {
 		for _, mode := range []string{"ranking", "full"} {
 			out := filepath.Join(dir, method+"_"+mode+".mat")
-			code, _, errOut := cli(t, "recon", "--method", method, "--output-mode", mode,
-				"--threads", "2", kus, out)
+			args := []string{"recon", "--method", method, "--output-mode", mode,
+				"--threads", "2", kus, out}
+			if method == "cs" && mode == "full" {
+				args = append(args, "--reg", "wavelet=0.005,ttv=0.01", "--solver", "admm")
+			}
+			code, _, errOut := cli(t, args...)
 			if code != 0 {
 				t.Fatalf("recon %s %s: exit %d: %s", method, mode, code, errOut)
 			}
@@ -130,12 +142,17 @@ func TestChallengeTree(t *testing.T) {
 		}
 	}
 
-	// SENSE must beat zero filling clearly on 6 coils at this acceleration; the margin is
-	// far below what the phantom gives (about 0.2) so that the test is not fragile.
+	// SENSE and CS must beat zero filling clearly on 6 coils at this acceleration; the
+	// margin is far below what the phantom gives (about 0.2) so that the test is not
+	// fragile. CS (default table in ranking mode, --reg in full mode) must not lose to SENSE.
 	for _, mode := range []string{"ranking", "full"} {
 		if scores["sense "+mode] < scores["zf "+mode]+0.05 {
 			t.Errorf("%s: SENSE SSIM %.4f is not clearly above zero-filled %.4f", mode,
 				scores["sense "+mode], scores["zf "+mode])
+		}
+		if scores["cs "+mode] < scores["sense "+mode] {
+			t.Errorf("%s: CS SSIM %.4f is below SENSE %.4f", mode, scores["cs "+mode],
+				scores["sense "+mode])
 		}
 	}
 }
@@ -181,6 +198,7 @@ func TestBadInput(t *testing.T) {
 	}
 	truncated := write("truncated.mat", raw[:len(raw)*2/3])
 	notMAT := write("notes.mat", []byte("these are my notes, not a MATLAB file\n"))
+	badTable := write("table.tsv", []byte("Cine kt-2d 8 wavelet=lots\n"))
 
 	nan := append([]complex64(nil), c.KSpace.Data...)
 	nan[12345] = complex(float32(math.NaN()), 0)
@@ -211,6 +229,7 @@ func TestBadInput(t *testing.T) {
 		{"NaN", nanFile, nanFile, []string{"--method", "zf"}},
 		{"mask size", full, wrongMask, []string{"--mask", wrongMask}},
 		{"memory", full, full, []string{"--max-memory", "1M"}},
+		{"CS table", full, badTable, []string{"--method", "cs", "--cs-table", badTable}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,10 +14,10 @@ import (
 )
 
 func runRecon(e *env, args []string) error {
-	fs := newFlags(e, "recon", "[--method zf|sense] [--mask MASK] [--output-mode ranking|full] "+
-		"[--threads N] [--layout x,y,c,z,t] IN OUT.mat")
-	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS) or sense "+
-		"(ESPIRiT maps + CG-SENSE)")
+	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] [--mask MASK] "+
+		"[--output-mode ranking|full] [--threads N] [--layout x,y,c,z,t] IN OUT.mat")
+	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS), sense "+
+		"(ESPIRiT maps + CG-SENSE) or cs (ESPIRiT maps + compressed sensing)")
 	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
 		"challenge's Mask_* folder, else the non-zero samples of IN")
 	mode := fs.String("output-mode", "ranking", "ranking (img4ranking selection and crop) or "+
@@ -27,8 +27,10 @@ func runRecon(e *env, args []string) error {
 	name := fs.String("name", "", "file name whose modality rules the ranking output follows "+
 		"(default: IN's name)")
 	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
-	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
-	tol := fs.Float64("tol", 0, "CG-SENSE relative residual to stop at (0: run every iteration)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
+		"at (0: run every iteration)")
+	csf := addCSFlags(fs)
 	maxMem := fs.String("max-memory", "", "refuse input arrays larger than this, e.g. 8G "+
 		"(default: half the machine's memory)")
 	pos, err := parse(fs, args, 2)
@@ -42,8 +44,8 @@ func runRecon(e *env, args []string) error {
 		return errUsage
 	}
 	m := recon.Method(*method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
-		fmt.Fprintf(e.stderr, "cmrecon recon: --method %q: want zf or sense\n", *method)
+	if !methodOK(m) {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --method %q: want zf, sense or cs\n", *method)
 		return errUsage
 	}
 	out := challenge.OutputMode(*mode)
@@ -60,16 +62,26 @@ func runRecon(e *env, args []string) error {
 		*threads = runtime.NumCPU()
 	}
 
+	ro := recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
+		Tolerance: *tol}
+	if err := csf.apply(&ro); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
+		return errUsage
+	}
+	if err := csf.loadTable(&ro); err != nil {
+		return err
+	}
+
 	start := time.Now()
 	progress := newProgressLog(e, 3*time.Second)
+	ro.Progress = progress.report
 	opts := challenge.FileOptions{
 		Mask:   *maskPath,
 		Layout: lay,
 		Output: out,
 		Name:   *name,
-		Recon: recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
-			Tolerance: *tol, Progress: progress.report},
-		Read: &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
+		Recon:  ro,
+		Read:   &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
 	}
 	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
 	rep, err := challenge.ReconstructFile(pos[0], pos[1], opts)

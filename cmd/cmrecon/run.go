@@ -31,7 +31,7 @@ func envDefault(name, def string) string {
 
 func runRun(e *env, args []string) error {
 	fs := newFlags(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
-		"[--method zf|sense] [--output-mode ranking|full] [--threads N] [--jobs N] "+
+		"[--method zf|sense|cs] [--reg kind=lambda,...] [--output-mode ranking|full] [--threads N] [--jobs N] "+
 		"[--max-memory B] [--shard k/n] [--verify]")
 	input := fs.String("input", envDefault("CMRECON_INPUT", ""), "challenge tree to read "+
 		"($CMRECON_INPUT)")
@@ -39,8 +39,8 @@ func runRun(e *env, args []string) error {
 		"submission tree, the run report and the lock ($CMRECON_OUTPUT)")
 	task := fs.String("task", envDefault("CMRECON_TASK", ""), "only this task "+
 		"($CMRECON_TASK; default: every task found)")
-	method := fs.String("method", envDefault("CMRECON_METHOD", "sense"), "reconstruction: zf "+
-		"or sense ($CMRECON_METHOD)")
+	method := fs.String("method", envDefault("CMRECON_METHOD", "sense"), "reconstruction: zf, "+
+		"sense or cs ($CMRECON_METHOD)")
 	mode := fs.String("output-mode", envDefault("CMRECON_OUTPUT_MODE", "ranking"), "ranking "+
 		"(img4ranking selection and crop) or full (all slices and frames, uncropped) "+
 		"($CMRECON_OUTPUT_MODE)")
@@ -55,7 +55,8 @@ func runRun(e *env, args []string) error {
 		"as k/n, or n alone to take k from $JOB_COMPLETION_INDEX ($CMRECON_SHARD)")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
-	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	csf := addCSFlags(fs)
 	lambda := fs.Float64("lambda", 0, "Tikhonov regularisation of CG-SENSE (0: the default)")
 	verify := fs.Bool("verify", false, "after the run, check that the output holds every "+
 		"file of the whole tree (as cmrecon check does)")
@@ -69,6 +70,13 @@ func runRun(e *env, args []string) error {
 		return err
 	}
 	opts.Recon.Iterations, opts.Recon.Lambda = *iters, *lambda
+	if err := csf.apply(&opts.Recon); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon run: %v\n", err)
+		return errUsage
+	}
+	if err := csf.loadTable(&opts.Recon); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -122,8 +130,8 @@ func runOptions(e *env, input, output, task, method, mode, threads, jobs, maxMem
 		return bad("task", fmt.Errorf("%q: want TaskR1, TaskR2, TaskS1 or TaskS2", task))
 	}
 	m := recon.Method(method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
-		return bad("method", fmt.Errorf("%q: want zf or sense", method))
+	if !methodOK(m) {
+		return bad("method", fmt.Errorf("%q: want zf, sense or cs", method))
 	}
 	opts.Recon.Method = m
 	if opts.Mode != challenge.OutputRanking && opts.Mode != challenge.OutputFull {
