@@ -10,8 +10,8 @@ import (
 
 // csFlags are the compressed-sensing flags that recon and run share.
 type csFlags struct {
-	reg, solver, table *string
-	warm               *int
+	reg, solver, table, floor *string
+	warm                      *int
 }
 
 func addCSFlags(fs *flag.FlagSet) *csFlags {
@@ -23,6 +23,8 @@ func addCSFlags(fs *flag.FlagSet) *csFlags {
 			"image-domain regulariser, admm otherwise)"),
 		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
 			"(default: the built-in table)"),
+		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
+			"RSS noise floor from the data residual and add it) or off (the denoised image)"),
 		warm: fs.Int("warm-start", 0, "CG-SENSE iterations CS starts from (0: the default, "+
 			"10; negative: start from the zero-filled image)"),
 	}
@@ -50,6 +52,14 @@ func (f *csFlags) apply(o *recon.Options) error {
 		o.CS.Solver = s
 	default:
 		return fmt.Errorf("--solver %q: want fista or admm", *f.solver)
+	}
+	switch *f.floor {
+	case "auto":
+		o.CS.NoiseFloor = recon.NoiseFloorAuto
+	case "off":
+		o.CS.NoiseFloor = recon.NoiseFloorOff
+	default:
+		return fmt.Errorf("--noise-floor %q: want auto or off", *f.floor)
 	}
 	o.CS.WarmStart = *f.warm
 	o.CS.Solve.Iterations = o.Iterations

@@ -64,7 +64,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("bad method: exit %d, want 2", code)
 	}
 	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
-		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--solver", "magic"}} {
+		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--solver", "magic"}, {"--noise-floor", "on"}} {
 		args := append([]string{"recon", "--method", "cs"}, bad...)
 		code, _, errOut := cli(t, append(args, "a", "b")...)
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
