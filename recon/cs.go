@@ -509,3 +509,38 @@ func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 	}
 	return out, nil
 }
+
+// ParseRegularizerGrid parses a grid of regularisers such as "wavelet=0.001:0.003,ttv=0:0.01":
+// comma-separated kind=values terms, each with colon-separated lambdas, and returns every
+// combination (the first term varying slowest). A lambda of 0 leaves its term out of that
+// combination. The empty string gives nil.
+func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	grid := [][]Regularizer{nil}
+	for part := range strings.SplitSeq(s, ",") {
+		k, vs, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return nil, fmt.Errorf("recon: grid term %q: want kind=lambda:lambda:...", part)
+		}
+		var next [][]Regularizer
+		for _, g := range grid {
+			for v := range strings.SplitSeq(vs, ":") {
+				r, err := ParseRegularizers(strings.TrimSpace(k) + "=" + strings.TrimSpace(v))
+				if err != nil {
+					return nil, err
+				}
+				c := slices.Clone(g)
+				if len(r) > 0 && slices.ContainsFunc(c, func(x Regularizer) bool {
+					return x.Kind == r[0].Kind
+				}) {
+					return nil, fmt.Errorf("recon: grid term %s given twice", r[0].Kind)
+				}
+				next = append(next, append(c, r...))
+			}
+		}
+		grid = next
+	}
+	return grid, nil
+}

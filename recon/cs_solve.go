@@ -1,6 +1,10 @@
 package recon
 
-import "math"
+import (
+	"math"
+
+	"github.com/cmrecon/cmrecon/asm"
+)
 
 // Solver defaults, those of BART's pics (anchors.md §3.2) unless stated.
 const (
@@ -60,6 +64,7 @@ type SolverResult struct {
 	Iterations int     // iterations performed
 	Change     float64 // last relative change of x
 	Restarts   int     // FISTA momentum restarts
+	Operators  int     // applications of the normal operator N
 }
 
 // FISTA minimises
@@ -87,6 +92,7 @@ func FISTA(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 	var res SolverResult
 	for res.Iterations < o.Iterations {
 		normal(g, v)
+		res.Operators++
 		copy(prev, x)
 		for i := range x {
 			x[i] = v[i] - complex(step, 0)*(g[i]-b[i])
@@ -167,8 +173,10 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 	rhs := make([]complex64, n)
 	tmp := make([]complex64, n)
 	prev := make([]complex64, n)
+	var res SolverResult
 	sys := func(dst, v []complex64) {
 		normal(dst, v)
+		res.Operators++
 		for _, s := range st {
 			if s.op == nil {
 				for j, w := range v {
@@ -184,7 +192,7 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 		}
 	}
 
-	var res SolverResult
+	cg := newWarmCG(sys, x)
 	for res.Iterations < o.Iterations {
 		copy(rhs, b)
 		for _, s := range st {
@@ -197,7 +205,7 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 			}
 		}
 		copy(prev, x)
-		ConjugateGradient(sys, rhs, x, CGOptions{Iterations: o.InnerIterations})
+		cg.solve(rhs, x, o.InnerIterations)
 
 		const a = admmRelaxation
 		for i, s := range st {
@@ -229,6 +237,50 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 		}
 	}
 	return res
+}
+
+// warmCG runs conjugate-gradient steps on a fixed operator N for a right-hand side that
+// changes between calls, as ADMM's x update does: it keeps N x from the end of the last
+// call (updated along with x from the products CG forms anyway), so a call of k steps
+// costs k applications of N, not k + 1. x must only change through solve.
+type warmCG struct {
+	op      func(dst, x []complex64)
+	nx      []complex64 // N x
+	r, p, q []complex64
+}
+
+func newWarmCG(op func(dst, x []complex64), x []complex64) *warmCG {
+	n := len(x)
+	c := &warmCG{op: op, nx: make([]complex64, n), r: make([]complex64, n),
+		p: make([]complex64, n), q: make([]complex64, n)}
+	op(c.nx, x)
+	return c
+}
+
+// solve runs at most iters CG steps on N x = b from the current x.
+func (c *warmCG) solve(b, x []complex64, iters int) {
+	for i := range c.r {
+		c.r[i] = b[i] - c.nx[i]
+	}
+	copy(c.p, c.r)
+	rr := dot(c.r, c.r)
+	for range iters {
+		if rr == 0 {
+			return
+		}
+		c.op(c.q, c.p)
+		pq := dot(c.p, c.q)
+		if !(pq > 0) {
+			return
+		}
+		alpha := complex(float32(rr/pq), 0)
+		asm.Axpy(alpha, c.p, x)
+		asm.Axpy(alpha, c.q, c.nx)
+		asm.Axpy(-alpha, c.q, c.r)
+		rrNew := dot(c.r, c.r)
+		asm.Xpay(c.r, complex(float32(rrNew/rr), 0), c.p)
+		rr = rrNew
+	}
 }
 
 // csApply sets dst = K x, with a nil K the identity.

@@ -71,3 +71,27 @@ Cine	kt-2d	12	wavelet=0.002
 		t.Error("the built-in table has no row for a line mask")
 	}
 }
+
+func TestParseRegularizerGrid(t *testing.T) {
+	g, err := ParseRegularizerGrid("wavelet=0.001:0.01, ttv=0:0.02:0.03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range g {
+		got = append(got, FormatRegularizers(r))
+	}
+	want := []string{"wavelet=0.001", "wavelet=0.001,ttv=0.02", "wavelet=0.001,ttv=0.03",
+		"wavelet=0.01", "wavelet=0.01,ttv=0.02", "wavelet=0.01,ttv=0.03"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("grid %q, want %q", got, want)
+	}
+	for _, bad := range []string{"wavelet", "wavelet=x", "glitter=1", "tv=1,tv=2"} {
+		if _, err := ParseRegularizerGrid(bad); err == nil {
+			t.Errorf("ParseRegularizerGrid(%q) accepted", bad)
+		}
+	}
+	if g, err := ParseRegularizerGrid(""); g != nil || err != nil {
+		t.Errorf("empty grid: %v, %v", g, err)
+	}
+}

@@ -60,6 +60,8 @@ type config struct {
 	seed        uint64
 	threads     int
 	iters       int
+	inner       int
+	rho         float64
 	bart        bool
 	bartThreads int
 	bartW       []float64
@@ -83,6 +85,9 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the ktGaussian masks")
 	threads := flag.Int("threads", 2, "goroutines for cmrecon")
 	iters := flag.Int("iters", 30, "iterations of cmrecon CS and of BART pics")
+	inner := flag.Int("inner", 0, "cmrecon ADMM conjugate-gradient steps per iteration "+
+		"(0: the default)")
+	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
 	useBART := flag.Bool("bart", true, "run BART pics")
 	bartThreads := flag.Int("bart-threads", 2, "OMP_NUM_THREADS for bart")
 	bartW := flag.String("bart-w", "0.0005:0.001:0.002:0.005:0.01:0.02", "BART wavelet lambdas")
@@ -97,7 +102,8 @@ func main() {
 	pngDir := flag.String("png", "", "write a PNG panel per dataset and mask into this folder")
 	flag.Parse()
 
-	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, bart: *useBART,
+	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
+		rho: *rho, bart: *useBART,
 		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
 	var err error
 	if c.bartW, err = floats(*bartW); err != nil {
@@ -109,7 +115,7 @@ func main() {
 	if c.regs, err = recon.ParseRegularizers(*reg); err != nil {
 		log.Fatalf("-reg: %v", err)
 	}
-	if c.csGrid, err = parseGrid(*grid); err != nil {
+	if c.csGrid, err = recon.ParseRegularizerGrid(*grid); err != nil {
 		log.Fatalf("-cs-grid: %v", err)
 	}
 	if *tablePath != "" {
@@ -210,7 +216,7 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 	}
 	cso := recon.CSOptions{Modality: d.modality, Table: c.table, Solver: c.solver,
 		NoiseFloor: c.floor,
-		Solve:      recon.SolverOptions{Iterations: c.iters}}
+		Solve:      recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho}}
 	cso.Regularizers = cso.Regs(m)
 	if c.regs != nil {
 		cso.Regularizers = c.regs
@@ -398,42 +404,6 @@ func floats(s string) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// parseGrid parses "kind=a:b:c,kind=x:y" into every combination of the values.
-func parseGrid(s string) ([][]recon.Regularizer, error) {
-	if s == "" {
-		return nil, nil
-	}
-	grid := [][]recon.Regularizer{nil}
-	for part := range strings.SplitSeq(s, ",") {
-		k, vs, ok := strings.Cut(part, "=")
-		if !ok {
-			return nil, fmt.Errorf("%q: want kind=a:b:...", part)
-		}
-		vals, err := floats(vs)
-		if err != nil {
-			return nil, err
-		}
-		var next [][]recon.Regularizer
-		for _, g := range grid {
-			for _, v := range vals {
-				term := recon.FormatRegularizers([]recon.Regularizer{{Kind: recon.RegKind(k),
-					Lambda: v}})
-				if v == 0 {
-					next = append(next, slices.Clone(g))
-					continue
-				}
-				r, err := recon.ParseRegularizers(term)
-				if err != nil {
-					return nil, err
-				}
-				next = append(next, append(slices.Clone(g), r...))
-			}
-		}
-		grid = next
-	}
-	return grid, nil
 }
 
 // bartCache keeps BART scores between runs.

@@ -18,6 +18,8 @@
 //	              [--plot OUT.png] [--test]
 //	cmrecon simulate (--input DIR | --phantom N) --output DIR [--task T] [--scenarios LIST]
 //	              [--per-file K] [--seed S] [--gt-mode ranking|full]
+//	cmrecon tune --out TABLE.tsv [--phantom] [--scenarios LIST] [--grid G] [--refine]
+//	              [--output-mode ranking|full] [--layout L] [FULLY_SAMPLED.mat ...]
 //
 // Run "cmrecon COMMAND -h" for the flags of a command. Every command is a thin layer over the
 // library packages (mat, recon, challenge, metric, phantom) of module
@@ -65,6 +67,8 @@ func commands() []command {
 			runScore},
 		{"simulate", "build a validation-style tree (kus, masks, ground truth) from fully " +
 			"sampled data", runSimulate},
+		{"tune", "choose CS regularisers on fully sampled data and write them as a table",
+			runTune},
 	}
 }
 
@@ -147,6 +151,22 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parse parses flags that may come before, between or after the positional arguments, and
 // checks the number of positional arguments.
 func parse(fs *flag.FlagSet, args []string, nargs int) ([]string, error) {
+	pos, err := parseVariadic(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != nargs {
+		fmt.Fprintf(fs.Output(), "cmrecon %s: want %d argument(s), got %d\n", fs.Name(), nargs,
+			len(pos))
+		fs.Usage()
+		return nil, errUsage
+	}
+	return pos, nil
+}
+
+// parseVariadic parses flags that may come before, between or after any number of
+// positional arguments and returns those arguments.
+func parseVariadic(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -161,12 +181,6 @@ func parse(fs *flag.FlagSet, args []string, nargs int) ([]string, error) {
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
-	}
-	if len(pos) != nargs {
-		fmt.Fprintf(fs.Output(), "cmrecon %s: want %d argument(s), got %d\n", fs.Name(), nargs,
-			len(pos))
-		fs.Usage()
-		return nil, errUsage
 	}
 	return pos, nil
 }

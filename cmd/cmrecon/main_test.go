@@ -14,6 +14,7 @@ import (
 	"github.com/cmrecon/cmrecon/internal/realdata"
 	"github.com/cmrecon/cmrecon/mat"
 	"github.com/cmrecon/cmrecon/phantom"
+	"github.com/cmrecon/cmrecon/recon"
 )
 
 // cli runs the command line in-process and returns its exit status and output streams.
@@ -433,4 +434,42 @@ func realDataDir(t *testing.T) string {
 		t.Skip("real sample data folder not present; set " + realdata.EnvVar)
 	}
 	return d
+}
+
+// TestTuneCommand tunes on a small fully sampled cine, checks that the table it writes has
+// one row per scenario with the best of the grid, and that recon reads it back.
+func TestTuneCommand(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	table := filepath.Join(dir, "table.tsv")
+	code, stdout, errOut := cli(t, "tune", "--out", table, "--scenarios",
+		"ktRadial8,Uniform8", "--grid", "wavelet=0.001:0.01,ttv=0:0.01", "--iters", "10",
+		"--threads", "2", full)
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	f, err := os.Open(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := recon.ParseCSTable(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(tab.Rows) != 2 || tab.Rows[0].Modality != "Cine" {
+		t.Fatalf("table rows %+v, want 2 Cine rows", tab.Rows)
+	}
+	if got := strings.Count(errOut, "msg=tried"); got != 2*4 {
+		t.Errorf("%d evaluations logged, want 8 (2 scenarios x 4 grid points)", got)
+	}
+
+	out := filepath.Join(dir, "cs.mat")
+	if code, _, errOut := cli(t, "recon", "--method", "cs", "--cs-table", table, "--iters",
+		"10", full, out); code != 0 {
+		t.Fatalf("recon with the tuned table: exit %d: %s", code, errOut)
+	}
+	if code, _, _ := cli(t, "tune", "--out", table); code != 2 {
+		t.Errorf("tune without data: exit %d, want 2", code)
+	}
 }
