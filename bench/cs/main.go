@@ -99,6 +99,13 @@ func main() {
 	tablePath := flag.String("cs-table", "", "CS defaults table (default: the built-in one)")
 	solver := flag.String("solver", "", "cmrecon CS solver: fista or admm (default: auto)")
 	floor := flag.String("noise-floor", "", "cmrecon CS noise floor: off or empty (auto)")
+	tuneOut := flag.String("tune", "", "instead of comparing, tune cmrecon's CS on the datasets "+
+		"(challenge.Tune over -cs-grid, refined) and write the table to this file")
+	speed := flag.String("speed", "", "instead of comparing quality, time BART and cmrecon on "+
+		"a 512x216x10x12 slice with this mask, e.g. Uniform:4 or ktRadial:8")
+	rounds := flag.Int("rounds", 3, "rounds of the -speed test")
+	speedInner := flag.String("speed-inner", "2,10", "cmrecon ADMM CG steps per iteration "+
+		"to time")
 	pngDir := flag.String("png", "", "write a PNG panel per dataset and mask into this folder")
 	flag.Parse()
 
@@ -144,6 +151,32 @@ func main() {
 		log.Fatal(err)
 	}
 
+	if *speed != "" {
+		p, rv, _ := strings.Cut(*speed, ":")
+		r, err := strconv.Atoi(rv)
+		if err != nil {
+			log.Fatalf("-speed %q: want PATTERN:R", *speed)
+		}
+		in, err := floats(strings.ReplaceAll(*speedInner, ",", ":"))
+		if err != nil {
+			log.Fatalf("-speed-inner: %v", err)
+		}
+		var inner []int
+		for _, v := range in {
+			inner = append(inner, int(v))
+		}
+		if err := c.speedTest(p, r, *rounds, inner); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if *tuneOut != "" {
+		if err := c.tune(*tuneOut, strings.Split(*data, ","), scenarios); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+
 	cache := loadCache(filepath.Join(c.out, "bart-cache.json"))
 	var rows []row
 	for name := range strings.SplitSeq(*data, ",") {
@@ -170,6 +203,46 @@ func main() {
 		log.Fatal(err)
 	}
 	writeTable(os.Stdout, rows)
+}
+
+// tune runs challenge.Tune on the named datasets and writes the table to path.
+func (c *config) tune(path string, names []string, scenarios []challenge.Scenario) error {
+	var data []challenge.TuneData
+	for _, name := range names {
+		d, err := loadDataset(name)
+		if err != nil {
+			return err
+		}
+		td := challenge.TuneData{Name: challenge.DemoName, KSpace: d.k}
+		if !d.ranking {
+			td = challenge.TuneData{Name: "static_" + d.name + ".mat", KSpace: d.k,
+				Output: challenge.OutputFull}
+		}
+		data = append(data, td)
+	}
+	start := time.Now()
+	table, evals, err := challenge.Tune(challenge.TuneOptions{Data: data, Scenarios: scenarios,
+		Grid: c.csGrid, Refine: true, Seed: c.seed, Threads: c.threads,
+		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor,
+			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
+				Rho: c.rho}},
+		Progress: func(e challenge.TuneEval) {
+			log.Printf("  %-8s %-13s %-36s %.4f %.2f dB %.1fs", e.Group.Modality,
+				e.Group.Scenario, recon.FormatRegularizers(e.Regs), e.SSIM, e.PSNR,
+				e.Time.Seconds())
+		}})
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(challenge.TuneTableHeader(fmt.Sprintf("go run ./bench/cs %s\n"+
+		"%d evaluations, %s", strings.Join(os.Args[1:], " "),
+		len(evals), time.Since(start).Round(time.Second))))
+	if _, err := table.WriteTo(&b); err != nil {
+		return err
+	}
+	fmt.Print(b.String())
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // runOne scores every method on one dataset and scenario.
