@@ -137,6 +137,11 @@ func writePNG(path string, img image.Image) error {
 	if err != nil {
 		return fmt.Errorf("challenge: %w", err)
 	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("challenge: %w", err)
+	}
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
 	if err := enc.Encode(f, img); err != nil {
 		f.Close()
@@ -152,4 +157,93 @@ func writePNG(path string, img image.Image) error {
 		return fmt.Errorf("challenge: %w", err)
 	}
 	return nil
+}
+
+// ComparePanel reconstructs k sampled with m by every method of methods (results already
+// known can be passed in done, keyed by method), and writes their WritePanel panel to path:
+// the reference, when k holds samples outside m (a fully sampled training file: the
+// reference is then its zero-filled RSS, the challenge's ground truth), then each method
+// labelled with its SSIM against the reference on the img4ranking selection of the file
+// called name. The plane shown is the first ranking slice and frame; crop shows only the
+// ranking crop. ro configures the reconstructions (its Method is replaced).
+func ComparePanel(path, name string, k *recon.KSpace, m *recon.Mask, methods []recon.Method,
+	done map[recon.Method]*recon.Image, ro recon.Options, crop bool) error {
+	var ref *recon.Image
+	if hasUnmasked(k, m) {
+		full := &recon.Mask{NX: k.NX, NY: k.NY, NT: 1, Data: make([]float32, k.NX*k.NY)}
+		for i := range full.Data {
+			full.Data[i] = 1
+		}
+		r, err := recon.Reconstruct(k, full, recon.Options{Threads: ro.Threads})
+		if err != nil {
+			return err
+		}
+		ref = r
+	}
+	var gt Array
+	if ref != nil {
+		var err error
+		if gt, err = Img4Ranking(name, ref); err != nil {
+			return err
+		}
+	}
+
+	var tiles []PanelImage
+	for _, method := range methods {
+		img := done[method]
+		if img == nil {
+			o := ro
+			o.Method = method
+			var err error
+			if img, err = recon.Reconstruct(k, m, o); err != nil {
+				return fmt.Errorf("panel %s: %w", method, err)
+			}
+		}
+		label := string(method)
+		if ref != nil {
+			sub, err := Img4Ranking(name, img)
+			if err != nil {
+				return err
+			}
+			s, err := metric.Evaluate(gt.Data, sub.Data, gt.Dims, sub.Dims, metric.Options{})
+			if err != nil {
+				return err
+			}
+			label = fmt.Sprintf("%s SSIM %.3f", method, s.SSIM)
+		}
+		tiles = append(tiles, PanelImage{Label: label, Image: img})
+	}
+
+	sel, err := RankingSelection(name, k.NX, k.NY, k.NZ, k.NT)
+	if err != nil {
+		return err
+	}
+	o := PanelOptions{Slice: sel.Slices[0], Frame: sel.Frames[0], Crop: crop}
+	if ClassifyName(name) == ClassBlackBlood {
+		o.Slice, o.Frame = sel.Slices[0]%k.NZ, sel.Slices[0]/k.NZ
+	}
+	if cx := k.NX; crop && cx/3 < 96 || !crop && cx < 128 {
+		o.Zoom = 2
+	}
+	return WritePanel(path, PanelImage{Label: "reference", Image: ref}, tiles, o)
+}
+
+// hasUnmasked reports whether k holds non-zero samples outside m in most frames, as a fully
+// sampled file does.
+func hasUnmasked(k *recon.KSpace, m *recon.Mask) bool {
+	n := k.NX * k.NY
+	outside, nonzero := 0, 0
+	for it := range k.NT {
+		w := m.Frame(it)
+		p := k.Plane(0, 0, it)
+		for i := range n {
+			if w[i] == 0 {
+				outside++
+				if p[i] != 0 {
+					nonzero++
+				}
+			}
+		}
+	}
+	return outside > 0 && nonzero*2 > outside
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -13,12 +14,13 @@ import (
 
 func runDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo", "[--threads N] [--seed S] [--methods zf,sense,cs] "+
-		"[--reg kind=lambda,...]")
+		"[--reg kind=lambda,...] [--png DIR]")
 	threads := fs.Int("threads", runtime.NumCPU(), "goroutines to use")
 	seed := fs.Uint64("seed", 1, "seed of the random masks")
 	methods := fs.String("methods", "zf,sense,cs", "comma-separated reconstructions to score")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
 	csf := addCSFlags(fs)
+	pngDir := fs.String("png", "", "write a PNG panel per scenario into this folder")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -41,6 +43,12 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 
+	if *pngDir != "" {
+		if err := os.MkdirAll(*pngDir, 0o755); err != nil {
+			return err
+		}
+	}
+
 	po := phantom.DefaultOptions()
 	e.log.Info("demo: cine phantom, challenge masks, reconstructions scored",
 		"size", po.Dims().String(), "snr", po.SNR, "methods", *methods, "threads", *threads)
@@ -57,6 +65,7 @@ func runDemo(e *env, args []string) error {
 		Threads: *threads,
 		Methods: ms,
 		CS:      ro.CS,
+		PNG:     *pngDir,
 		Progress: func(r challenge.DemoResult) {
 			fmt.Fprintf(e.stdout, "%-12s %4d %7.2f  %-6s %8.4f %8.2f %10.3e %7.2fs\n",
 				r.Scenario.Pattern, r.Scenario.R, r.EffectiveR, r.Method, r.Score.SSIM,

@@ -465,9 +465,13 @@ func TestTuneCommand(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "cs.mat")
+	pngDir := filepath.Join(dir, "png")
 	if code, _, errOut := cli(t, "recon", "--method", "cs", "--cs-table", table, "--iters",
-		"10", full, out); code != 0 {
+		"10", "--png", pngDir, full, out); code != 0 {
 		t.Fatalf("recon with the tuned table: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(pngDir, "cine_sax.png")); err != nil {
+		t.Errorf("recon --png: %v", err)
 	}
 	if code, _, _ := cli(t, "tune", "--out", table); code != 2 {
 		t.Errorf("tune without data: exit %d, want 2", code)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 func runRecon(e *env, args []string) error {
 	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] [--mask MASK] "+
-		"[--output-mode ranking|full] [--threads N] [--layout x,y,c,z,t] IN OUT.mat")
+		"[--output-mode ranking|full] [--png DIR] [--threads N] [--layout x,y,c,z,t] IN OUT.mat")
 	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS), sense "+
 		"(ESPIRiT maps + CG-SENSE) or cs (ESPIRiT maps + compressed sensing)")
 	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
@@ -31,6 +32,9 @@ func runRecon(e *env, args []string) error {
 	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
 		"at (0: run every iteration)")
 	csf := addCSFlags(fs)
+	pngDir := fs.String("png", "", "also write a PNG panel into this folder: zero-filled, "+
+		"SENSE and CS (runs all three) and, for a fully sampled input, the reference and "+
+		"error maps")
 	maxMem := fs.String("max-memory", "", "refuse input arrays larger than this, e.g. 8G "+
 		"(default: half the machine's memory)")
 	pos, err := parse(fs, args, 2)
@@ -82,6 +86,12 @@ func runRecon(e *env, args []string) error {
 		Name:   *name,
 		Recon:  ro,
 		Read:   &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
+		PNG:    *pngDir,
+	}
+	if *pngDir != "" {
+		if err := os.MkdirAll(*pngDir, 0o755); err != nil {
+			return err
+		}
 	}
 	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
 	rep, err := challenge.ReconstructFile(pos[0], pos[1], opts)
@@ -95,7 +105,7 @@ func runRecon(e *env, args []string) error {
 	}
 	e.log.Info("done", "output", rep.Output, "dims", dimsText(rep.OutputDims),
 		"kspace", rep.Dims.String(), "mask", mask, "mask_source", rep.MaskSource,
-		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR),
+		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR), "panel", rep.Panel,
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
 	return nil
 }
