@@ -152,12 +152,16 @@ type CSOptions struct {
 }
 
 // CS reconstructs a coil-combined complex image series from undersampled multi-coil
-// k-space y with coil maps (one set per slice) and the sampling mask m. For each slice it
-// minimises, over all nt frames x_t jointly,
+// k-space y with coil maps (one or two sets per slice) and the sampling mask m. For each
+// slice it minimises, over all nt frames x_t jointly (and, with two sets of maps, over one
+// image per set, x_t = (x_t1, x_t2), modelled as sum_m S_m x_tm),
 //
 //	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
 //
-// with FISTA or ADMM (see CSSolver), starting from CG-SENSE.
+// with FISTA or ADMM (see CSSolver), starting from CG-SENSE. The regularisers act on every
+// set's images alike (temporal terms along the frames of each set). With two sets the
+// result has magnitude sqrt(|x_t1|^2 + |x_t2|^2), as BART combines them, and the phase of
+// x_t1 (of x_t2 where x_t1 is zero).
 //
 // Scaling rule, which makes a lambda mean the same for every file, every acceleration and
 // every mask kind: before solving, the data of a slice are divided by s, the 99th percentile
@@ -167,6 +171,15 @@ type CSOptions struct {
 // values of about 1 in the brightest parts of the slice. When the mask has no calibration
 // region s comes from the full A^H y instead.
 func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, error) {
+	sets, err := csSets(y, m, maps, opts)
+	if err != nil {
+		return nil, err
+	}
+	return combineSets(sets), nil
+}
+
+// csSets is CS returning one image series per set of maps.
+func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage, error) {
 	if err := checkKSpace(y); err != nil {
 		return nil, err
 	}
@@ -185,18 +198,53 @@ func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, erro
 	}
 
 	nx, ny, nz, nt := y.NX, y.NY, y.NZ, y.NT
-	out := &ComplexImage{NX: nx, NY: ny, NZ: nz, NT: nt, Data: make([]complex64, nx*ny*nz*nt)}
+	nm := maps.Sets()
+	n := nx * ny
+	out := make([]*ComplexImage, nm)
+	for im := range out {
+		out[im] = &ComplexImage{NX: nx, NY: ny, NZ: nz, NT: nt, Data: make([]complex64, n*nz*nt)}
+	}
+	x := make([]complex64, nm*n*nt)
 	for iz := range nz {
 		p, err := newCSSlice(y, m, maps, iz, opts.Threads)
 		if err != nil {
 			return nil, err
 		}
-		x := out.Data[iz*nx*ny*nt : (iz+1)*nx*ny*nt]
 		if err := p.solve(x, regs, opts, iz, nz); err != nil {
 			return nil, err
 		}
+		for it := range nt {
+			for im := range nm {
+				copy(out[im].Plane(iz, it), x[(it*nm+im)*n:][:n])
+			}
+		}
 	}
-	return reorderSlices(out), nil
+	return out, nil
+}
+
+// combineSets returns the image of one set, or for two the root sum of squares of their
+// magnitudes with the phase of the first (of the second where the first is zero).
+func combineSets(sets []*ComplexImage) *ComplexImage {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	a, b := sets[0], sets[1]
+	out := &ComplexImage{NX: a.NX, NY: a.NY, NZ: a.NZ, NT: a.NT,
+		Data: make([]complex64, len(a.Data))}
+	for i, u := range a.Data {
+		v := b.Data[i]
+		mag := math.Sqrt(float64(real(u))*float64(real(u)) + float64(imag(u))*float64(imag(u)) +
+			float64(real(v))*float64(real(v)) + float64(imag(v))*float64(imag(v)))
+		ph := u
+		if ph == 0 {
+			ph = v
+		}
+		if a := math.Hypot(float64(real(ph)), float64(imag(ph))); a > 0 {
+			f := mag / a
+			out.Data[i] = complex(float32(float64(real(ph))*f), float32(float64(imag(ph))*f))
+		}
+	}
+	return out
 }
 
 // Regs returns the regularisers CS uses with mask m: Regularizers when set, else the row
@@ -243,49 +291,30 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 		return fmt.Errorf("recon: ADMM inner iterations %d is negative", s.InnerIterations)
 	case opts.Solver != CSAuto && opts.Solver != CSFISTA && opts.Solver != CSADMM:
 		return fmt.Errorf("recon: unknown CS solver %q (want fista or admm)", opts.Solver)
+	case opts.NoiseFloor != NoiseFloorAuto && opts.NoiseFloor != NoiseFloorOff:
+		return fmt.Errorf("recon: unknown noise floor mode %q (want off or empty)",
+			opts.NoiseFloor)
 	}
 	return nil
 }
 
-// reorderSlices is the identity: CS stores slice iz's frames contiguously while solving
-// and this puts them back in (nx, ny, nz, nt) order.
-func reorderSlices(im *ComplexImage) *ComplexImage {
-	if im.NZ == 1 {
-		return im
-	}
-	n := im.NX * im.NY
-	out := make([]complex64, len(im.Data))
-	for iz := range im.NZ {
-		for it := range im.NT {
-			src := im.Data[(iz*im.NT+it)*n:][:n]
-			copy(out[(iz+im.NZ*it)*n:], src)
-		}
-	}
-	im.Data = out
-	return im
-}
-
-// csSlice is the data of one slice: one SENSE operator per frame, the scaled A^H y of every
-// frame (frame after frame) and the scale.
+// csSlice is the data of one slice: the fast normal operator of all its frames, the scaled
+// A^H y of every frame and set of maps (layout [frame][set][pixel]) and the scale.
 type csSlice struct {
-	nx, ny, nt int
-	ops        []*SenseOp
-	fast       *sliceNormal
-	b          []complex64
-	scale      float64
-	threads    int
-	work       [][]complex64
+	nx, ny, nt, nm int
+	fast           *sliceNormal
+	b              []complex64
+	scale          float64
+	threads        int
 }
 
 func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, error) {
 	nx, ny, nt := y.NX, y.NY, y.NT
+	nm := maps.Sets()
 	n := nx * ny
-	p := &csSlice{nx: nx, ny: ny, nt: nt, ops: make([]*SenseOp, nt),
-		b: make([]complex64, n*nt), threads: threads}
-	p.work = make([][]complex64, min(threadCount(threads), nt))
-	for i := range p.work {
-		p.work[i] = make([]complex64, n)
-	}
+	p := &csSlice{nx: nx, ny: ny, nt: nt, nm: nm, b: make([]complex64, nm*n*nt),
+		threads: threads}
+	workers := min(threadCount(threads), nt)
 
 	var calib []float32
 	if r, err := FindCalibration(m); err == nil {
@@ -299,21 +328,22 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 
 	low := make([]float32, n*nt)
 	errs := make([]error, nt)
-	parallelFor(nt, threads, func(w, it int) {
-		op, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), m.Frame(it))
-		if err != nil {
-			errs[it] = err
-			return
-		}
-		p.ops[it] = op
-
-		data := make([]complex64, op.DataLen())
+	parallelFor(nt, workers, func(_, it int) {
+		work := make([]complex64, n)
+		data := make([]complex64, y.NC*n)
 		for c := range y.NC {
 			copy(data[c*n:], y.Plane(c, iz, it))
 		}
-		op.Adjoint(p.b[it*n:(it+1)*n], data, p.work[w])
+		for im := range nm {
+			op, err := NewSenseOp(nx, ny, y.NC, maps.Set(im).Slice(iz), m.Frame(it))
+			if err != nil {
+				errs[it] = err
+				return
+			}
+			op.Adjoint(p.b[(it*nm+im)*n:][:n], data, work)
+		}
 
-		img := p.b[it*n : (it+1)*n]
+		img := p.b[it*nm*n:][:n]
 		if calib != nil {
 			lowOp, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), calib)
 			if err != nil {
@@ -321,7 +351,7 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 				return
 			}
 			img = make([]complex64, n)
-			lowOp.Adjoint(img, data, p.work[w])
+			lowOp.Adjoint(img, data, work)
 		}
 		for i, v := range img {
 			low[it*n+i] = float32(math.Hypot(float64(real(v)), float64(imag(v))))
@@ -331,7 +361,11 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 		return nil, err
 	}
 
-	p.fast = newSliceNormal(nx, ny, y.NC, nt, maps.Slice(iz), m, threads)
+	sets := make([][]complex64, nm)
+	for im := range nm {
+		sets[im] = maps.Set(im).Slice(iz)
+	}
+	p.fast = newSliceNormal(nx, ny, y.NC, nt, sets, m, threads)
 	p.scale = quantile(low, 0.99)
 	if !(p.scale > 0) {
 		p.scale = 1
@@ -368,21 +402,23 @@ func (p *csSlice) warmStart(x []complex64, iters int) {
 	ConjugateGradient(p.normal, p.b, x, CGOptions{Iterations: iters})
 }
 
-// terms builds the regularisers for this slice.
+// terms builds the regularisers for this slice. The vector holds nt frames of nm images:
+// spatial terms see nm*nt images, temporal terms nt frames of nm*nx*ny values.
 func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
-	n := p.nx * p.ny
+	n := p.nx * p.ny * p.nm
+	images := p.nt * p.nm
 	var ts []Term
 	for i, r := range regs {
 		s := seed + uint64(i)*0x9e3779b97f4a7c15
 		switch r.Kind {
 		case RegWavelet:
-			w, err := NewWaveletL1(p.nx, p.ny, p.nt, r.Lambda, s, p.threads)
+			w, err := NewWaveletL1(p.nx, p.ny, images, r.Lambda, s, p.threads)
 			if err != nil {
 				return nil, err
 			}
 			ts = append(ts, Term{Prox: w})
 		case RegTV:
-			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: p.nt},
+			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: images},
 				Prox: JointL1{Lambda: r.Lambda}})
 		case RegTTV:
 			if p.nt > 1 {
@@ -395,7 +431,7 @@ func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
 			}
 		case RegLLR:
 			if p.nt > 1 {
-				l, err := NewLocallyLowRank(p.nx, p.ny, p.nt, 8, r.Lambda, s, p.threads)
+				l, err := NewLocallyLowRank(p.nx, p.ny, images, 8, r.Lambda, s, p.threads)
 				if err != nil {
 					return nil, err
 				}
@@ -474,11 +510,20 @@ const (
 	NoiseFloorOff NoiseFloor = "off"
 )
 
+// DefaultCSMaps is the number of sets of ESPIRiT maps MethodCS estimates when
+// Options.ESPIRiT.Maps is 0: two, as BART's ecalib does by default, so that an image whose
+// field of view is too small (and aliases) is modelled; where the crop leaves no second set
+// it is dropped and costs nothing.
+const DefaultCSMaps = 2
+
 // reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CS, magnitude (with the
 // noise floor of opts.CS.NoiseFloor).
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
+	if eo.Maps == 0 {
+		eo.Maps = DefaultCSMaps
+	}
 	maps, err := EstimateMaps(k, m, eo)
 	if err != nil {
 		return nil, err
@@ -486,14 +531,14 @@ func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 
 	co := opts.CS
 	co.Threads, co.Progress = opts.Threads, opts.Progress
-	img, err := CS(k, m, maps, co)
+	sets, err := csSets(k, m, maps, co)
 	if err != nil {
 		return nil, err
 	}
-	out := img.Abs()
+	out := combineSets(sets).Abs()
 	switch co.NoiseFloor {
 	case NoiseFloorAuto:
-		f2, err := ResidualNoise(k, m, maps, img)
+		f2, err := ResidualNoise(k, m, maps, sets)
 		if err != nil {
 			return nil, err
 		}
@@ -502,10 +547,6 @@ func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 				out.Data[i] = float32(math.Sqrt(float64(v)*float64(v) + f2))
 			}
 		}
-	case NoiseFloorOff:
-	default:
-		return nil, fmt.Errorf("recon: unknown noise floor mode %q (want off or empty)",
-			co.NoiseFloor)
 	}
 	return out, nil
 }

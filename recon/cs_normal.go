@@ -21,26 +21,33 @@ import (
 //     of lineBlock columns that stay in cache while every frame and coil of the block is
 //     processed.
 //   - The element-wise products use package asm's vector kernels.
+//
+// With several sets of maps (sum_m S_m x_m) every frame holds one image per set, frame
+// after frame: [frame][set][pixel].
 type sliceNormal struct {
 	nx, ny, nc, nt int
+	nm             int
 	threads        int
 
-	// Line masks: squared ky weights per frame, maps block-major [block][coil][y][j].
+	// Line masks: squared ky weights per frame, maps block-major
+	// [block][coil][set][y][j].
 	lines  [][]float32
 	blocks int
 	bmaps  []complex64
 	col    *fft.Plan[complex64]
 
-	// Other masks: squared weights per frame (nx*ny), maps [coil][nx*ny].
+	// Other masks: squared weights per frame (nx*ny), maps [set][coil][nx*ny].
 	w2    [][]float32
 	fmaps []complex64
 	plan  *fft.Plan2D
 }
 
-// newSliceNormal builds the operator for maps (nc planes of nx*ny) and mask m (1 or nt
-// frames), using at most threads goroutines per call.
-func newSliceNormal(nx, ny, nc, nt int, maps []complex64, m *Mask, threads int) *sliceNormal {
-	s := &sliceNormal{nx: nx, ny: ny, nc: nc, nt: nt, threads: threadCount(threads)}
+// newSliceNormal builds the operator for the sets of maps (each nc planes of nx*ny) and
+// mask m (1 or nt frames), using at most threads goroutines per call.
+func newSliceNormal(nx, ny, nc, nt int, sets [][]complex64, m *Mask,
+	threads int) *sliceNormal {
+	nm := len(sets)
+	s := &sliceNormal{nx: nx, ny: ny, nc: nc, nt: nt, nm: nm, threads: threadCount(threads)}
 	n := nx * ny
 	py := columnPhase(ny)
 
@@ -59,17 +66,19 @@ func newSliceNormal(nx, ny, nc, nt int, maps []complex64, m *Mask, threads int) 
 		}
 		s.blocks = (nx + lineBlock - 1) / lineBlock
 		bs := lineBlock * ny
-		s.bmaps = make([]complex64, s.blocks*nc*bs)
+		s.bmaps = make([]complex64, s.blocks*nc*nm*bs)
 		scale := 1 / math.Sqrt(float64(ny))
 		for k := range s.blocks {
 			for c := range nc {
-				dst := s.bmaps[(k*nc+c)*bs:]
-				src := maps[c*n:]
-				for y := range ny {
-					f := py[y] * complex(scale, 0)
-					for j := range lineBlock {
-						if x := k*lineBlock + j; x < nx {
-							dst[y*lineBlock+j] = complex64(complex128(src[x+nx*y]) * f)
+				for im, maps := range sets {
+					dst := s.bmaps[((k*nc+c)*nm+im)*bs:]
+					src := maps[c*n:]
+					for y := range ny {
+						f := py[y] * complex(scale, 0)
+						for j := range lineBlock {
+							if x := k*lineBlock + j; x < nx {
+								dst[y*lineBlock+j] = complex64(complex128(src[x+nx*y]) * f)
+							}
 						}
 					}
 				}
@@ -81,13 +90,15 @@ func newSliceNormal(nx, ny, nc, nt int, maps []complex64, m *Mask, threads int) 
 
 	px := columnPhase(nx)
 	scale := 1 / math.Sqrt(float64(n))
-	s.fmaps = make([]complex64, nc*n)
-	for c := range nc {
-		for y := range ny {
-			for x := range nx {
-				f := px[x] * py[y] * complex(scale, 0)
-				i := x + nx*y
-				s.fmaps[c*n+i] = complex64(complex128(maps[c*n+i]) * f)
+	s.fmaps = make([]complex64, nm*nc*n)
+	for im, maps := range sets {
+		for c := range nc {
+			for y := range ny {
+				for x := range nx {
+					f := px[x] * py[y] * complex(scale, 0)
+					i := x + nx*y
+					s.fmaps[(im*nc+c)*n+i] = complex64(complex128(maps[c*n+i]) * f)
+				}
 			}
 		}
 	}
@@ -104,11 +115,12 @@ func newSliceNormal(nx, ny, nc, nt int, maps []complex64, m *Mask, threads int) 
 	return s
 }
 
-// apply sets dst = A_t^H A_t x_t for every frame t; dst and x hold nt*nx*ny values and must
-// not overlap.
+// apply sets dst = A_t^H A_t x_t for every frame t; dst and x hold nt*nm*nx*ny values and
+// must not overlap.
 func (s *sliceNormal) apply(dst, x []complex64) {
 	n := s.nx * s.ny
-	if len(dst) != n*s.nt || len(x) != n*s.nt {
+	nm := s.nm
+	if len(dst) != n*nm*s.nt || len(x) != n*nm*s.nt {
 		panic("recon: sliceNormal.apply: wrong slice length")
 	}
 	if s.lines != nil {
@@ -116,18 +128,28 @@ func (s *sliceNormal) apply(dst, x []complex64) {
 		return
 	}
 	parallelFor(s.nt, s.threads, func(_, it int) {
-		t := getScratch(n)
-		xt, dt := x[it*n:(it+1)*n], dst[it*n:(it+1)*n]
+		buf := getScratch(2 * n)
+		t, u := (*buf)[:n], (*buf)[n:]
+		xt, dt := x[it*nm*n:(it+1)*nm*n], dst[it*nm*n:(it+1)*nm*n]
 		clear(dt)
 		for c := range s.nc {
-			m := s.fmaps[c*n : (c+1)*n]
-			asm.Mul(*t, m, xt)
-			s.plan.Transform(*t, *t, 0)
-			asm.MaskCopy(*t, *t, s.w2[it])
-			s.plan.Transform(*t, *t, fft.Inverse)
-			asm.MulConjAcc(dt, m, *t)
+			for im := range nm {
+				m := s.fmaps[(im*s.nc+c)*n:][:n]
+				if im == 0 {
+					asm.Mul(t, m, xt[:n])
+				} else {
+					asm.Mul(u, m, xt[im*n:(im+1)*n])
+					asm.Axpy(1, u, t)
+				}
+			}
+			s.plan.Transform(t, t, 0)
+			asm.MaskCopy(t, t, s.w2[it])
+			s.plan.Transform(t, t, fft.Inverse)
+			for im := range nm {
+				asm.MulConjAcc(dt[im*n:(im+1)*n], s.fmaps[(im*s.nc+c)*n:][:n], t)
+			}
 		}
-		putScratch(t)
+		putScratch(buf)
 	})
 }
 
@@ -136,23 +158,34 @@ func (s *sliceNormal) applyLines(dst, x []complex64) {
 	nx, ny := s.nx, s.ny
 	n := nx * ny
 	bs := lineBlock * ny
+	nm := s.nm
 	parallelFor(s.blocks, s.threads, func(_, k int) {
-		buf := getScratch(3 * bs)
-		xs, acc, t := (*buf)[:bs], (*buf)[bs:2*bs], (*buf)[2*bs:]
+		buf := getScratch((2*nm + 2) * bs)
+		xs, acc := (*buf)[:nm*bs], (*buf)[nm*bs:2*nm*bs]
+		t, u := (*buf)[2*nm*bs:(2*nm+1)*bs], (*buf)[(2*nm+1)*bs:]
 		x0 := k * lineBlock
 		w := min(lineBlock, nx-x0)
 		for it := range s.nt {
-			xt, dt := x[it*n:(it+1)*n], dst[it*n:(it+1)*n]
 			if w < lineBlock {
 				clear(xs)
 			}
-			for y := range ny {
-				copy(xs[y*lineBlock:y*lineBlock+w], xt[x0+nx*y:x0+nx*y+w])
+			for im := range nm {
+				xt := x[(it*nm+im)*n:][:n]
+				for y := range ny {
+					copy(xs[im*bs+y*lineBlock:][:w], xt[x0+nx*y:x0+nx*y+w])
+				}
 			}
 			clear(acc)
 			for c := range s.nc {
-				m := s.bmaps[(k*s.nc+c)*bs : (k*s.nc+c+1)*bs]
-				asm.Mul(t, m, xs)
+				for im := range nm {
+					m := s.bmaps[((k*s.nc+c)*nm+im)*bs:][:bs]
+					if im == 0 {
+						asm.Mul(t, m, xs[:bs])
+					} else {
+						asm.Mul(u, m, xs[im*bs:(im+1)*bs])
+						asm.Axpy(1, u, t)
+					}
+				}
 				s.col.Transform(t, t, 0)
 				for y, wy := range s.lines[it] {
 					row := t[y*lineBlock : (y+1)*lineBlock]
@@ -165,10 +198,16 @@ func (s *sliceNormal) applyLines(dst, x []complex64) {
 					}
 				}
 				s.col.Transform(t, t, fft.Inverse)
-				asm.MulConjAcc(acc, m, t)
+				for im := range nm {
+					m := s.bmaps[((k*s.nc+c)*nm+im)*bs:][:bs]
+					asm.MulConjAcc(acc[im*bs:(im+1)*bs], m, t)
+				}
 			}
-			for y := range ny {
-				copy(dt[x0+nx*y:x0+nx*y+w], acc[y*lineBlock:y*lineBlock+w])
+			for im := range nm {
+				dt := dst[(it*nm+im)*n:][:n]
+				for y := range ny {
+					copy(dt[x0+nx*y:x0+nx*y+w], acc[im*bs+y*lineBlock:][:w])
+				}
 			}
 		}
 		putScratch(buf)

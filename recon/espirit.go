@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -39,6 +40,12 @@ type ESPIRiTOptions struct {
 	// Iterations is the largest number of power iterations per pixel (default 30, BART's
 	// count); a pixel stops earlier once its eigenvector has converged.
 	Iterations int
+
+	// Maps is the number of sets of maps: 1 (values below 1 too) keeps the dominant
+	// eigenvector of each pixel, 2 also the second one (BART's ecalib -m2), which models
+	// pixels where two tissue positions overlap, as in an image that aliases because its
+	// field of view is too small. A second set that the crop zeroes everywhere is dropped.
+	Maps int
 
 	// Threads bounds the goroutines used (values below 1: one per CPU).
 	Threads int
@@ -75,16 +82,35 @@ func (o ESPIRiTOptions) withDefaults() (ESPIRiTOptions, error) {
 		return o, fmt.Errorf("recon: ESPIRiT crop %v is not below 1", o.Crop)
 	case o.Iterations < 1:
 		return o, fmt.Errorf("recon: ESPIRiT iterations %d is not positive", o.Iterations)
+	case o.Maps > 2:
+		return o, fmt.Errorf("recon: ESPIRiT maps %d: at most 2 sets are estimated", o.Maps)
 	}
 	return o, nil
 }
 
 // CoilMaps holds coil sensitivity maps for every slice, column-major (nx, ny, nc, nz) with x
-// fastest, and the eigenvalue map ESPIRiT found at each pixel, (nx, ny, nz).
+// fastest, and the eigenvalue map ESPIRiT found at each pixel, (nx, ny, nz). With NM = 2 it
+// holds two sets (see ESPIRiTOptions.Maps), one after the other: Data is
+// (nx, ny, nc, nz, 2) and Eigen (nx, ny, nz, 2). NM = 0 means one set. SENSE uses the first
+// set only; CS uses every set.
 type CoilMaps struct {
 	NX, NY, NC, NZ int
+	NM             int
 	Data           []complex64
 	Eigen          []float32
+}
+
+// Sets returns the number of sets of maps, at least 1.
+func (s *CoilMaps) Sets() int { return max(s.NM, 1) }
+
+// Set returns set im as a CoilMaps of one set, sharing Data.
+func (s *CoilMaps) Set(im int) *CoilMaps {
+	n := s.NX * s.NY * s.NC * s.NZ
+	out := &CoilMaps{NX: s.NX, NY: s.NY, NC: s.NC, NZ: s.NZ, Data: s.Data[im*n : (im+1)*n]}
+	if e := s.NX * s.NY * s.NZ; len(s.Eigen) >= (im+1)*e {
+		out.Eigen = s.Eigen[im*e : (im+1)*e]
+	}
+	return out
 }
 
 // Plane returns the nx*ny map of coil ic in slice iz, sharing Data.
@@ -189,11 +215,13 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 	}
 
 	nc := cal.NC
+	nm := max(o.Maps, 1)
 	out := &CoilMaps{
-		NX: nx, NY: ny, NC: nc, NZ: cal.NZ,
-		Data:  make([]complex64, nx*ny*nc*cal.NZ),
-		Eigen: make([]float32, nx*ny*cal.NZ),
+		NX: nx, NY: ny, NC: nc, NZ: cal.NZ, NM: nm,
+		Data:  make([]complex64, nx*ny*nc*cal.NZ*nm),
+		Eigen: make([]float32, nx*ny*cal.NZ*nm),
 	}
+	setLen, eigLen := nx*ny*nc*cal.NZ, nx*ny*cal.NZ
 	ey := trigTable(ny, o.Kernel)
 	workers := min(threadCount(o.Threads), cal.NZ*ny)
 	scratch := make([]*pixelEigen, workers)
@@ -206,18 +234,31 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 		s, pe := perSlice[iz], scratch[w]
 		for x := range nx {
 			s.matrix(pe.g, x, ey[y*s.width:(y+1)*s.width])
-			lambda := pe.dominant(o.Iterations)
-			pe.rotate(s.ref)
-			if o.Crop >= 0 && lambda <= o.Crop {
-				clear(pe.v)
-			}
+			pe.orth = false
+			for im := range nm {
+				if im > 0 {
+					pe.deflate()
+				}
+				lambda := pe.dominant(o.Iterations)
+				pe.keep(lambda)
+				pe.rotate(s.ref)
+				if o.Crop >= 0 && lambda <= o.Crop {
+					clear(pe.v)
+				}
 
-			out.Eigen[x+nx*(y+ny*iz)] = float32(lambda)
-			for c := range nc {
-				out.Plane(c, iz)[x+nx*y] = complex64(pe.v[c])
+				out.Eigen[im*eigLen+x+nx*(y+ny*iz)] = float32(lambda)
+				for c := range nc {
+					out.Data[im*setLen+nx*ny*(c+nc*iz)+x+nx*y] = complex64(pe.v[c])
+				}
 			}
 		}
 	})
+	if nm == 2 {
+		second := out.Data[setLen:]
+		if !slices.ContainsFunc(second, func(v complex64) bool { return v != 0 }) {
+			out.NM, out.Data, out.Eigen = 1, out.Data[:setLen], out.Eigen[:eigLen]
+		}
+	}
 	return out, nil
 }
 
@@ -562,18 +603,40 @@ func principalComponent(cal *KSpace, iz int) ([]complex128, error) {
 
 // pixelEigen is per-worker scratch for the per-pixel eigenvector.
 type pixelEigen struct {
-	nc   int
-	g    []complex128 // nc x nc, row-major
-	v, w []complex128
+	nc      int
+	g       []complex128 // nc x nc, row-major
+	v, w    []complex128
+	last    []complex128 // the last eigenvector found (see keep)
+	lastVal float64
+	orth    bool // keep v orthogonal to last (after deflate)
 }
 
 // newPixelEigen allocates scratch for nc coils.
 func newPixelEigen(nc int) *pixelEigen {
 	return &pixelEigen{
-		nc: nc,
-		g:  make([]complex128, nc*nc),
-		v:  make([]complex128, nc),
-		w:  make([]complex128, nc),
+		nc:   nc,
+		g:    make([]complex128, nc*nc),
+		v:    make([]complex128, nc),
+		w:    make([]complex128, nc),
+		last: make([]complex128, nc),
+	}
+}
+
+// keep records the eigenpair just found (before rotate), for deflate.
+func (pe *pixelEigen) keep(lambda float64) {
+	copy(pe.last, pe.v)
+	pe.lastVal = lambda
+}
+
+// deflate removes the kept eigenpair from g: g -= lambda v v^H, so that dominant then
+// finds the next eigenvector, kept orthogonal to the removed one at every step.
+func (pe *pixelEigen) deflate() {
+	pe.orth = true
+	nc := pe.nc
+	for c := range nc {
+		for d := range nc {
+			pe.g[c*nc+d] -= complex(pe.lastVal, 0) * pe.last[c] * cmplx.Conj(pe.last[d])
+		}
 	}
 }
 
@@ -623,7 +686,7 @@ func (pe *pixelEigen) dominant(iters int) float64 {
 	return rq
 }
 
-// apply sets w = g v.
+// apply sets w = g v, projected orthogonally to the deflated vector after deflate.
 func (pe *pixelEigen) apply() {
 	nc := pe.nc
 	for c := range nc {
@@ -633,6 +696,15 @@ func (pe *pixelEigen) apply() {
 			s += row[d] * vd
 		}
 		pe.w[c] = s
+	}
+	if pe.orth {
+		var p complex128
+		for c, l := range pe.last {
+			p += cmplx.Conj(l) * pe.w[c]
+		}
+		for c, l := range pe.last {
+			pe.w[c] -= p * l
+		}
 	}
 }
 

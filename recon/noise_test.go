@@ -30,7 +30,7 @@ func TestResidualNoise(t *testing.T) {
 		k.Data[i] += complex(float32(sigma*rng.NormFloat64()/math.Sqrt2),
 			float32(sigma*rng.NormFloat64()/math.Sqrt2))
 	}
-	got, err := ResidualNoise(k, m, maps, x)
+	got, err := ResidualNoise(k, m, maps, []*ComplexImage{x})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestResidualNoise(t *testing.T) {
 	}
 
 	x.NX--
-	if _, err := ResidualNoise(k, m, maps, x); err == nil {
+	if _, err := ResidualNoise(k, m, maps, []*ComplexImage{x}); err == nil {
 		t.Error("ResidualNoise accepted an image of the wrong size")
 	}
 }

@@ -498,9 +498,9 @@ func checkMaps(s *CoilMaps, d Dims) error {
 		return fmt.Errorf("recon: coil maps are %dx%dx%dx%d, k-space %v needs %dx%dx%dx%d",
 			s.NX, s.NY, s.NC, s.NZ, d, d.NX, d.NY, d.NC, d.NZ)
 	}
-	if len(s.Data) != s.NX*s.NY*s.NC*s.NZ {
-		return fmt.Errorf("recon: coil maps %dx%dx%dx%d have %d values", s.NX, s.NY, s.NC,
-			s.NZ, len(s.Data))
+	if s.NM < 0 || s.NM > 2 || len(s.Data) != s.NX*s.NY*s.NC*s.NZ*s.Sets() {
+		return fmt.Errorf("recon: coil maps %dx%dx%dx%d (%d sets) have %d values", s.NX, s.NY,
+			s.NC, s.NZ, s.Sets(), len(s.Data))
 	}
 	return nil
 }

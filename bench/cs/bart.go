@@ -24,10 +24,11 @@ type bart struct {
 	nx, ny  int
 	nt      int
 	iters   int
+	maps    int
 }
 
 // newBART writes the undersampled k-space of d under mask m into dir and runs ecalib.
-func newBART(d *dataset, m *recon.Mask, dir string, threads, iters int) (*bart, error) {
+func newBART(d *dataset, m *recon.Mask, dir string, threads, iters, maps int) (*bart, error) {
 	exe, err := exec.LookPath("bart")
 	if err != nil {
 		return nil, fmt.Errorf("bart not installed: %w", err)
@@ -40,7 +41,7 @@ func newBART(d *dataset, m *recon.Mask, dir string, threads, iters int) (*bart, 
 		return nil, fmt.Errorf("bart: %d slices, want 1", k.NZ)
 	}
 	b := &bart{exe: exe, dir: dir, threads: threads, nx: k.NX, ny: k.NY, nt: k.NT,
-		iters: iters}
+		iters: iters, maps: max(maps, 1)}
 
 	us := make([]complex64, len(k.Data))
 	n := k.NX * k.NY
@@ -66,7 +67,7 @@ func newBART(d *dataset, m *recon.Mask, dir string, threads, iters int) (*bart, 
 		}
 		calib = "ksp_avg"
 	}
-	if _, err := b.run("ecalib", "-m1", calib, "sens"); err != nil {
+	if _, err := b.run("ecalib", "-m"+strconv.Itoa(b.maps), calib, "sens"); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -107,12 +108,21 @@ func (b *bart) pics(lw, lt float64) (*recon.Image, time.Duration, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if len(data) != b.nx*b.ny*b.nt || dims[0] != b.nx || dims[1] != b.ny {
+	n := b.nx * b.ny
+	if len(data) != n*b.nt*b.maps || dims[0] != b.nx || dims[1] != b.ny {
 		return nil, 0, fmt.Errorf("bart pics: output dims %v", dims)
 	}
-	img := &recon.Image{NX: b.nx, NY: b.ny, NZ: 1, NT: b.nt, Data: make([]float32, len(data))}
-	for i, v := range data {
-		img.Data[i] = float32(math.Hypot(float64(real(v)), float64(imag(v))))
+	// The root sum of squares over the sets of maps (dim 4), as BART combines them.
+	img := &recon.Image{NX: b.nx, NY: b.ny, NZ: 1, NT: b.nt, Data: make([]float32, n*b.nt)}
+	for it := range b.nt {
+		for i := range n {
+			var s float64
+			for im := range b.maps {
+				v := data[i+n*(im+b.maps*it)]
+				s += float64(real(v))*float64(real(v)) + float64(imag(v))*float64(imag(v))
+			}
+			img.Data[i+n*it] = float32(math.Sqrt(s))
+		}
 	}
 	return img, el, nil
 }

@@ -64,6 +64,7 @@ type config struct {
 	rho         float64
 	bart        bool
 	bartThreads int
+	bartMaps    int
 	bartW       []float64
 	bartT       []float64
 	regs        []recon.Regularizer
@@ -90,6 +91,7 @@ func main() {
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
 	useBART := flag.Bool("bart", true, "run BART pics")
 	bartThreads := flag.Int("bart-threads", 2, "OMP_NUM_THREADS for bart")
+	bartMaps := flag.Int("bart-maps", 1, "sets of ESPIRiT maps for BART (ecalib -m)")
 	bartW := flag.String("bart-w", "0.0005:0.001:0.002:0.005:0.01:0.02", "BART wavelet lambdas")
 	bartT := flag.String("bart-t", "0:0.001:0.003:0.01:0.03:0.1", "BART temporal TV lambdas "+
 		"(time series only)")
@@ -111,7 +113,7 @@ func main() {
 
 	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
 		rho: *rho, bart: *useBART,
-		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
+		bartThreads: *bartThreads, bartMaps: *bartMaps, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
 	var err error
 	if c.bartW, err = floats(*bartW); err != nil {
 		log.Fatalf("-bart-w: %v", err)
@@ -423,13 +425,17 @@ func (c *config) bartEval(d *dataset, sc challenge.Scenario, m *recon.Mask, b **
 	}
 	key := fmt.Sprintf("%s|%s|seed%d|i%d|W%s|T%s", d.name, sc, c.seed, c.iters,
 		fmtLambda(lw), fmtLambda(lt))
+	if c.bartMaps > 1 {
+		key += fmt.Sprintf("|m%d", c.bartMaps)
+	}
 	if s, ok := cache.get(key); ok && !needImage {
 		return s, nil, nil
 	}
 	if *b == nil {
 		var err error
-		dir := filepath.Join(c.out, "bart", d.name+"_"+sc.String())
-		if *b, err = newBART(d, m, dir, c.bartThreads, c.iters); err != nil {
+		dir := filepath.Join(c.out, "bart", d.name+"_"+sc.String()+"_m"+
+			strconv.Itoa(c.bartMaps))
+		if *b, err = newBART(d, m, dir, c.bartThreads, c.iters, c.bartMaps); err != nil {
 			return score{}, nil, err
 		}
 	}

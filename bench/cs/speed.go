@@ -48,7 +48,7 @@ func (c *config) speedTest(pattern string, r, rounds int, inner []int) error {
 	}
 	d := &dataset{name: "speed", k: k}
 	dir := filepath.Join(c.out, "speed_"+pattern+strconv.Itoa(r))
-	b, err := newBART(d, m, dir, 1, c.iters)
+	b, err := newBART(d, m, dir, 1, c.iters, 1)
 	if err != nil {
 		return err
 	}
