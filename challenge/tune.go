@@ -46,9 +46,10 @@ type TuneOptions struct {
 	// each data set's frame count.
 	Grid [][]recon.Regularizer
 
-	// Refine, when true, then searches around the best candidate: each lambda in turn is
-	// multiplied and divided by 2, then by sqrt(2), as long as the mean score improves.
-	Refine bool
+	// Refine then searches around the best candidate: each lambda in turn is multiplied
+	// and divided by 2 (Refine >= 1), then by sqrt(2) (Refine >= 2), as long as the mean
+	// score improves. 0 keeps the best of the grid.
+	Refine int
 
 	// Output selects the images scored: OutputRanking (the default) scores the
 	// img4ranking selection and crop of each file, OutputFull every slice and frame.
@@ -112,13 +113,16 @@ func DefaultTuneGrid(nt int) [][]recon.Regularizer {
 type tuneProblem struct {
 	data TuneData
 	mask *recon.Mask
+	maps *recon.CoilMaps // ESPIRiT maps, estimated once
 	gt   Array
 	nt   int
 }
 
 // Tune chooses CS regularisers by measurement: for every modality (from the data sets'
 // names) and scenario it undersamples each training set with the scenario's mask,
-// reconstructs it with every candidate regulariser set, scores it against the fully
+// reconstructs it (ESPIRiT maps estimated once per data set and scenario, with
+// recon.DefaultCSMaps sets, then recon.CSMagnitude) with every candidate regulariser set,
+// scores it against the fully
 // sampled root sum of squares with the challenge's metric, and keeps the set with the best
 // mean SSIM (see TuneOptions.Refine for the search around it). It returns the table of the
 // winners, one row per modality and scenario (rows of one kind and modality ordered by
@@ -205,11 +209,16 @@ func newTuneProblem(d TuneData, sc Scenario, opts TuneOptions) (tuneProblem, str
 	if err != nil {
 		return tuneProblem{}, "", fmt.Errorf("challenge: tune: %s: %w", d.Name, err)
 	}
+	eo := recon.ESPIRiTOptions{Maps: recon.DefaultCSMaps, Threads: opts.Threads}
+	maps, err := recon.EstimateMaps(k, m, eo)
+	if err != nil {
+		return tuneProblem{}, "", fmt.Errorf("challenge: tune: %s %s: %w", d.Name, sc, err)
+	}
 	mod, ok := ModalityFolder(d.Name)
 	if !ok {
 		mod = recon.AnyModality
 	}
-	return tuneProblem{data: d, mask: m, gt: gt, nt: k.NT}, mod, nil
+	return tuneProblem{data: d, mask: m, maps: maps, gt: gt, nt: k.NT}, mod, nil
 }
 
 // tuneGroup searches the regularisers of one group and returns the best evaluation and all
@@ -257,10 +266,8 @@ func tuneGroup(g TuneGroup, ps []tuneProblem, opts TuneOptions) (TuneEval, []Tun
 			best = e
 		}
 	}
-	if !opts.Refine {
-		return best, evals, nil
-	}
-	for _, f := range []float64{2, math.Sqrt2} {
+	steps := []float64{2, math.Sqrt2}[:min(max(opts.Refine, 0), 2)]
+	for _, f := range steps {
 		for improved := true; improved; {
 			improved = false
 			for i := range best.Regs {
@@ -289,9 +296,9 @@ func tuneScore(p tuneProblem, regs []recon.Regularizer, opts TuneOptions) (metri
 	co.Regularizers = regs
 	mod, _ := ModalityFolder(p.data.Name)
 	co.Modality = mod
+	co.Threads = opts.Threads
 	start := time.Now()
-	img, err := recon.Reconstruct(p.data.KSpace, p.mask, recon.Options{Method: recon.MethodCS,
-		Threads: opts.Threads, CS: co})
+	img, err := recon.CSMagnitude(p.data.KSpace, p.mask, p.maps, co)
 	if err != nil {
 		return metric.Result{}, 0, fmt.Errorf("challenge: tune: %s: %w", p.data.Name, err)
 	}

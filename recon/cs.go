@@ -516,8 +516,7 @@ const (
 // it is dropped and costs nothing.
 const DefaultCSMaps = 2
 
-// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CS, magnitude (with the
-// noise floor of opts.CS.NoiseFloor).
+// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude.
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
@@ -528,17 +527,21 @@ func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-
 	co := opts.CS
 	co.Threads, co.Progress = opts.Threads, opts.Progress
-	sets, err := csSets(k, m, maps, co)
+	return CSMagnitude(k, m, maps, co)
+}
+
+// CSMagnitude is CS followed by the magnitude output of MethodCS: |x| (the sets of maps
+// combined as CS does), with the noise floor that opts.NoiseFloor asks for.
+func CSMagnitude(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*Image, error) {
+	sets, err := csSets(y, m, maps, opts)
 	if err != nil {
 		return nil, err
 	}
 	out := combineSets(sets).Abs()
-	switch co.NoiseFloor {
-	case NoiseFloorAuto:
-		f2, err := ResidualNoise(k, m, maps, sets)
+	if opts.NoiseFloor == NoiseFloorAuto {
+		f2, err := ResidualNoise(y, m, maps, sets)
 		if err != nil {
 			return nil, err
 		}

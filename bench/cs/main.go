@@ -62,9 +62,10 @@ type config struct {
 	iters       int
 	inner       int
 	rho         float64
+	refine      int
 	bart        bool
 	bartThreads int
-	bartMaps    int
+	bartMaps    []int
 	bartW       []float64
 	bartT       []float64
 	regs        []recon.Regularizer
@@ -91,7 +92,9 @@ func main() {
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
 	useBART := flag.Bool("bart", true, "run BART pics")
 	bartThreads := flag.Int("bart-threads", 2, "OMP_NUM_THREADS for bart")
-	bartMaps := flag.Int("bart-maps", 1, "sets of ESPIRiT maps for BART (ecalib -m)")
+	bartMaps := flag.String("bart-maps", "1", "sets of ESPIRiT maps for BART (ecalib -m), "+
+		"e.g. 1,2: the first gets the whole grid, each next one a search around the best "+
+		"lambdas so far; the best result is reported")
 	bartW := flag.String("bart-w", "0.0005:0.001:0.002:0.005:0.01:0.02", "BART wavelet lambdas")
 	bartT := flag.String("bart-t", "0:0.001:0.003:0.01:0.03:0.1", "BART temporal TV lambdas "+
 		"(time series only)")
@@ -101,6 +104,7 @@ func main() {
 	tablePath := flag.String("cs-table", "", "CS defaults table (default: the built-in one)")
 	solver := flag.String("solver", "", "cmrecon CS solver: fista or admm (default: auto)")
 	floor := flag.String("noise-floor", "", "cmrecon CS noise floor: off or empty (auto)")
+	refine := flag.Int("refine", 1, "-tune refinement (see challenge.TuneOptions.Refine)")
 	tuneOut := flag.String("tune", "", "instead of comparing, tune cmrecon's CS on the datasets "+
 		"(challenge.Tune over -cs-grid, refined) and write the table to this file")
 	speed := flag.String("speed", "", "instead of comparing quality, time BART and cmrecon on "+
@@ -112,9 +116,16 @@ func main() {
 	flag.Parse()
 
 	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
-		rho: *rho, bart: *useBART,
-		bartThreads: *bartThreads, bartMaps: *bartMaps, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
+		rho: *rho, refine: *refine, bart: *useBART,
+		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
 	var err error
+	bm, err := floats(strings.ReplaceAll(*bartMaps, ",", ":"))
+	if err != nil {
+		log.Fatalf("-bart-maps: %v", err)
+	}
+	for _, v := range bm {
+		c.bartMaps = append(c.bartMaps, int(v))
+	}
 	if c.bartW, err = floats(*bartW); err != nil {
 		log.Fatalf("-bart-w: %v", err)
 	}
@@ -224,7 +235,7 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 	}
 	start := time.Now()
 	table, evals, err := challenge.Tune(challenge.TuneOptions{Data: data, Scenarios: scenarios,
-		Grid: c.csGrid, Refine: true, Seed: c.seed, Threads: c.threads,
+		Grid: c.csGrid, Refine: c.refine, Seed: c.seed, Threads: c.threads,
 		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor,
 			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
 				Rho: c.rho}},
@@ -316,14 +327,22 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 	}
 
 	if c.bart {
-		b, img, err := c.bartSearch(d, sc, m, cache)
-		if err != nil {
-			return r, err
+		var bw, bt float64
+		var best *score
+		var bestImg *recon.Image
+		for i, maps := range c.bartMaps {
+			b, img, w, tv, err := c.bartSearch(d, sc, m, cache, maps, i > 0, bw, bt)
+			if err != nil {
+				return r, err
+			}
+			log.Printf("  %-13s bart %.4f (%s)", sc, b.SSIM, b.Regs)
+			if best == nil || b.SSIM > best.SSIM {
+				best, bestImg, bw, bt = b, img, w, tv
+			}
 		}
-		r.BART = b
-		log.Printf("  %-13s bart %.4f (%s)", sc, b.SSIM, b.Regs)
-		if img != nil {
-			tiles = append(tiles, challenge.PanelImage{Label: "bart", Image: img})
+		r.BART = best
+		if bestImg != nil {
+			tiles = append(tiles, challenge.PanelImage{Label: "bart", Image: bestImg})
 		}
 	}
 	if c.png != "" {
@@ -357,10 +376,11 @@ func boolInt(b bool) int {
 // around the best point by factors of 2 and then sqrt(2) along each lambda while that
 // improves SSIM, and returns the best score and, when -png asks for it, its image.
 func (c *config) bartSearch(d *dataset, sc challenge.Scenario, m *recon.Mask,
-	cache *bartCache) (*score, *recon.Image, error) {
+	cache *bartCache, maps int, around bool, w0, t0 float64) (*score, *recon.Image, float64,
+	float64, error) {
 	var b *bart
 	eval := func(lw, lt float64) (score, error) {
-		s, _, err := c.bartEval(d, sc, m, &b, lw, lt, cache, false)
+		s, _, err := c.bartEval(d, sc, m, &b, maps, lw, lt, cache, false)
 		return s, err
 	}
 
@@ -370,11 +390,15 @@ func (c *config) bartSearch(d *dataset, sc challenge.Scenario, m *recon.Mask,
 	}
 	best := score{SSIM: math.Inf(-1)}
 	var bw, bt float64
-	for _, lw := range c.bartW {
+	ws := c.bartW
+	if around {
+		ws, ts = []float64{w0}, []float64{t0}
+	}
+	for _, lw := range ws {
 		for _, lt := range ts {
 			s, err := eval(lw, lt)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, 0, 0, err
 			}
 			if s.SSIM > best.SSIM {
 				best, bw, bt = s, lw, lt
@@ -394,7 +418,7 @@ func (c *config) bartSearch(d *dataset, sc challenge.Scenario, m *recon.Mask,
 			for _, p := range cands {
 				s, err := eval(p[0], p[1])
 				if err != nil {
-					return nil, nil, err
+					return nil, nil, 0, 0, err
 				}
 				if s.SSIM > best.SSIM {
 					best, bw, bt, improved = s, p[0], p[1], true
@@ -403,30 +427,30 @@ func (c *config) bartSearch(d *dataset, sc challenge.Scenario, m *recon.Mask,
 		}
 	}
 	if err := cache.save(); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, 0, err
 	}
 	var img *recon.Image
 	if c.png != "" {
 		var err error
-		_, img, err = c.bartEval(d, sc, m, &b, bw, bt, cache, true)
+		_, img, err = c.bartEval(d, sc, m, &b, maps, bw, bt, cache, true)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, 0, err
 		}
 	}
-	return &best, img, nil
+	return &best, img, bw, bt, nil
 }
 
 // bartEval scores pics with lambdas lw and lt, from the cache unless the image is needed;
 // *b is the problem's bart folder, made on first use.
-func (c *config) bartEval(d *dataset, sc challenge.Scenario, m *recon.Mask, b **bart, lw,
-	lt float64, cache *bartCache, needImage bool) (score, *recon.Image, error) {
+func (c *config) bartEval(d *dataset, sc challenge.Scenario, m *recon.Mask, b **bart,
+	maps int, lw, lt float64, cache *bartCache, needImage bool) (score, *recon.Image, error) {
 	if d.k.NT == 1 {
 		lt = 0
 	}
 	key := fmt.Sprintf("%s|%s|seed%d|i%d|W%s|T%s", d.name, sc, c.seed, c.iters,
 		fmtLambda(lw), fmtLambda(lt))
-	if c.bartMaps > 1 {
-		key += fmt.Sprintf("|m%d", c.bartMaps)
+	if maps > 1 {
+		key += fmt.Sprintf("|m%d", maps)
 	}
 	if s, ok := cache.get(key); ok && !needImage {
 		return s, nil, nil
@@ -434,8 +458,8 @@ func (c *config) bartEval(d *dataset, sc challenge.Scenario, m *recon.Mask, b **
 	if *b == nil {
 		var err error
 		dir := filepath.Join(c.out, "bart", d.name+"_"+sc.String()+"_m"+
-			strconv.Itoa(c.bartMaps))
-		if *b, err = newBART(d, m, dir, c.bartThreads, c.iters, c.bartMaps); err != nil {
+			strconv.Itoa(maps))
+		if *b, err = newBART(d, m, dir, c.bartThreads, c.iters, maps); err != nil {
 			return score{}, nil, err
 		}
 	}
@@ -447,7 +471,8 @@ func (c *config) bartEval(d *dataset, sc challenge.Scenario, m *recon.Mask, b **
 	if err != nil {
 		return score{}, nil, err
 	}
-	s := fromMetric(res, el, fmt.Sprintf("W=%s,T=%s", fmtLambda(lw), fmtLambda(lt)))
+	s := fromMetric(res, el, fmt.Sprintf("W=%s,T=%s,m%d", fmtLambda(lw), fmtLambda(lt),
+		maps))
 	cache.put(key, s)
 	return s, img, nil
 }

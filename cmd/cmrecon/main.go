@@ -18,7 +18,7 @@
 //	              [--plot OUT.png] [--test]
 //	cmrecon simulate (--input DIR | --phantom N) --output DIR [--task T] [--scenarios LIST]
 //	              [--per-file K] [--seed S] [--gt-mode ranking|full]
-//	cmrecon tune --out TABLE.tsv [--phantom] [--scenarios LIST] [--grid G] [--refine]
+//	cmrecon tune --out TABLE.tsv [--phantom] [--scenarios LIST] [--grid G] [--refine N]
 //	              [--output-mode ranking|full] [--layout L] [FULLY_SAMPLED.mat ...]
 //
 // Run "cmrecon COMMAND -h" for the flags of a command. Every command is a thin layer over the

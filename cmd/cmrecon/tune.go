@@ -16,7 +16,7 @@ import (
 
 func runTune(e *env, args []string) error {
 	fs := newFlags(e, "tune", "--out TABLE.tsv [--phantom] [--scenarios LIST] "+
-		"[--grid kind=l1:l2,...] [--refine] [--iters N] [--solver S] [--output-mode M] "+
+		"[--grid kind=l1:l2,...] [--refine N] [--iters N] [--solver S] [--output-mode M] "+
 		"[--layout L] [--seed S] [--threads N] [FULLY_SAMPLED.mat ...]")
 	out := fs.String("out", "", "table file to write (tab-separated; give it to recon, run "+
 		"and demo with --cs-table)")
@@ -26,8 +26,8 @@ func runTune(e *env, args []string) error {
 		"(default: the nine of 2025)")
 	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
 		"ttv=0:0.01' (default: wavelet 0.001-0.02 x ttv 0-0.03)")
-	refine := fs.Bool("refine", false, "search around the best candidate (each lambda x/÷ 2, "+
-		"then sqrt 2, while the mean SSIM improves)")
+	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
+		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
 	solver := fs.String("solver", "", "CS solver: fista or admm (default: automatic)")
 	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
