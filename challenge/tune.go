@@ -48,7 +48,7 @@ type TuneOptions struct {
 
 	// Refine then searches around the best candidate: each lambda in turn is multiplied
 	// and divided by 2 (Refine >= 1), then by sqrt(2) (Refine >= 2), as long as the mean
-	// score improves. 0 keeps the best of the grid.
+	// score improves, never below 1e-4. 0 keeps the best of the grid.
 	Refine int
 
 	// Output selects the images scored: OutputRanking (the default) scores the
@@ -221,6 +221,10 @@ func newTuneProblem(d TuneData, sc Scenario, opts TuneOptions) (tuneProblem, str
 	return tuneProblem{data: d, mask: m, maps: maps, gt: gt, nt: k.NT}, mod, nil
 }
 
+// minTuneLambda is the smallest lambda the refinement tries: below it a term has no
+// measurable effect and halving it again only costs evaluations.
+const minTuneLambda = 1e-4
+
 // tuneGroup searches the regularisers of one group and returns the best evaluation and all
 // of them.
 func tuneGroup(g TuneGroup, ps []tuneProblem, opts TuneOptions) (TuneEval, []TuneEval,
@@ -274,6 +278,9 @@ func tuneGroup(g TuneGroup, ps []tuneProblem, opts TuneOptions) (TuneEval, []Tun
 				for _, s := range []float64{f, 1 / f} {
 					regs := slices.Clone(best.Regs)
 					regs[i].Lambda *= s
+					if regs[i].Lambda < minTuneLambda {
+						continue
+					}
 					e, err := eval(regs)
 					if err != nil {
 						return best, nil, err

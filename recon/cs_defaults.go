@@ -30,18 +30,31 @@ const (
 
 var maskKinds = []MaskKind{MaskLines, MaskKtLines, MaskKt2D}
 
-// ClassifyMask returns the kind of m and its acceleration, the number of k-space positions
-// over the number sampled (over all frames). A mask of one frame made of full lines is
+// ClassifyMask returns the kind of m and its acceleration outside the calibration region:
+// the number of k-space positions outside the region FindCalibration finds (all of them
+// when it finds none) over the number sampled there, over all frames. For the challenge's
+// Uniform and ktGaussian masks this is close to the nominal R whatever the matrix size (the
+// acceleration over the whole of k-space, calibration lines included, is not), which lets
+// defaults tuned on one size serve others. A mask of one frame made of full lines is
 // MaskLines.
 func ClassifyMask(m *Mask) (MaskKind, float64) {
-	n := m.NX * m.NY
+	inCalib := func(int) bool { return false }
+	if r, err := FindCalibration(m); err == nil {
+		inCalib = func(i int) bool {
+			x, y := i%m.NX, i/m.NX
+			return x >= r.X0 && x < r.X0+r.NX && y >= r.Y0 && y < r.Y0+r.NY
+		}
+	}
 	kind := MaskLines
-	sampled := 0.0
+	sampled, total := 0.0, 0.0
 	for it := range m.NT {
 		f := m.Frame(it)
 		for i, v := range f {
-			if v != 0 {
-				sampled++
+			if !inCalib(i) {
+				total++
+				if v != 0 {
+					sampled++
+				}
 			}
 			if (v != 0) != (f[i-i%m.NX] != 0) {
 				kind = MaskKt2D
@@ -59,7 +72,7 @@ func ClassifyMask(m *Mask) (MaskKind, float64) {
 	}
 	r := 0.0
 	if sampled > 0 {
-		r = float64(n*m.NT) / sampled
+		r = total / sampled
 	}
 	return kind, r
 }
@@ -70,7 +83,7 @@ const AnyModality = "*"
 
 // CSTableRow is one row of a CSTable: the regularisers for data of Modality (a challenge
 // modality folder name such as Cine or Mapping, or AnyModality) sampled with a mask of Kind
-// whose acceleration (see ClassifyMask) is at most MaxR.
+// whose acceleration outside the calibration region (see ClassifyMask) is at most MaxR.
 type CSTableRow struct {
 	Modality string
 	Kind     MaskKind

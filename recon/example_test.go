@@ -215,20 +215,20 @@ func ExampleParseRegularizers() {
 
 func ExampleCSTable_Lookup() {
 	t, err := recon.ParseCSTable(strings.NewReader(`
-Cine	lines	4	wavelet=0.002	tuned at R 3.4
+Cine	lines	4	wavelet=0.002	tuned at R 4
 Cine	lines	inf	wavelet=0.004
 *	lines	inf	tv=0.005
 `))
 	if err != nil {
 		panic(err)
 	}
-	m := lines(32, 32, 4, 4) // every 4th line plus 4 central lines: 11 of 32
+	m := lines(32, 32, 4, 4) // every 4th line plus 4 central lines: R 4 outside them
 	kind, r := recon.ClassifyMask(m)
 	fmt.Printf("%s mask, R %.2f\n", kind, r)
 	fmt.Println(recon.FormatRegularizers(t.Lookup("Cine", m)))
 	fmt.Println(recon.FormatRegularizers(t.Lookup("T1w", m)))
 	// Output:
-	// lines mask, R 2.91
+	// lines mask, R 4.00
 	// wavelet=0.002
 	// tv=0.005
 }
