@@ -11,7 +11,10 @@
 //
 // BART results are cached in -out (bart-cache.json), so reruns only pay for cmrecon. The
 // result table (markdown) goes to standard output and every score to -out/results.json.
-// See QUALITY.md for the results and how to read them.
+// -tune writes a CS defaults table instead, -speed times BART and cmrecon (run.sh has the
+// commands of QUALITY.md). With CSBENCH_DUMP=DIR every cmrecon image and ground truth is
+// also written to DIR as raw little-endian float32, for inspection with numpy. See
+// QUALITY.md for the results and how to read them.
 package main
 
 import (
