@@ -47,10 +47,11 @@ const panelLabel = 16
 
 // WritePanel writes a PNG panel for a person to look at: the reference and then each image
 // along the top row, and below every image its error map |x - ref|. Each plane (cropped
-// first when asked) is divided by its 99.5th percentile, as the challenge's metric does (so the error map shows
-// what the metric sees), then drawn in grey with 1 as white; error maps are multiplied by
-// ErrorGain. Images are drawn with x across and y down. ref may have a nil Image, in which
-// case only the top row of images is drawn. The file appears complete or not at all.
+// first when asked) is divided by its 99.5th percentile, as the challenge's metric does, so
+// the error map shows what the metric sees; it is drawn in grey with 1 as white, and error
+// maps are multiplied by ErrorGain. Images are drawn with x across and y down. ref may have
+// a nil Image, in which case only the top row of images is drawn. The file appears
+// complete or not at all.
 func WritePanel(path string, ref PanelImage, imgs []PanelImage, o PanelOptions) error {
 	if o.ErrorGain == 0 {
 		o.ErrorGain = 5

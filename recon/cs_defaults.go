@@ -117,6 +117,11 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 	return t
 })
 
+// TODO: the built-in rows for modalities other than Cine were tuned on three static brain and
+// phantom files, not on mapping, T1rho, LGE, perfusion, flow, black-blood or T1w/T2w data,
+// and the Cine rows on the cine phantom, not on real hearts; retune with cmrecon tune on the
+// challenge's training data.
+
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
 // package, written by cmrecon tune; see QUALITY.md for how it was measured). The caller must
 // not modify it.

@@ -287,7 +287,8 @@ func TestESPIRiTvsBARTBrain(t *testing.T) {
 // checks the second set: present where the halves overlap, orthogonal to the first at every
 // pixel (eigenvectors of a Hermitian matrix; bound 1e-4, float32 maps), with an eigenvalue
 // no larger than the first's (up to 0.01: where both are near 1, 30 power iterations do not
-// order a nearly degenerate pair), while the first set equals the one-set result exactly. On the unfolded object no pixel needs a second set, so it is dropped.
+// order a nearly degenerate pair), while the first set equals the one-set result exactly.
+// On the unfolded object no pixel needs a second set, so it is dropped.
 func TestESPIRiTTwoMaps(t *testing.T) {
 	s := newSim(48, 80, 6, 0, 0)
 	full := kspaceOf([][]*sim{{s}})

@@ -121,7 +121,8 @@ func main() {
 
 	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
 		rho: *rho, refine: *refine, bart: *useBART,
-		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir, floor: recon.NoiseFloor(*floor)}
+		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir,
+		floor: recon.NoiseFloor(*floor)}
 	var err error
 	bm, err := floats(strings.ReplaceAll(*bartMaps, ",", ":"))
 	if err != nil {

@@ -31,7 +31,8 @@ func envDefault(name, def string) string {
 
 func runRun(e *env, args []string) error {
 	fs := newFlags(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
-		"[--method zf|sense|cs] [--reg kind=lambda,...] [--output-mode ranking|full] [--threads N] [--jobs N] "+
+		"[--method zf|sense|cs] [--reg kind=lambda,...] [--output-mode ranking|full] "+
+		"[--threads N] [--jobs N] "+
 		"[--max-memory B] [--shard k/n] [--verify]")
 	input := fs.String("input", envDefault("CMRECON_INPUT", ""), "challenge tree to read "+
 		"($CMRECON_INPUT)")
