@@ -2,6 +2,7 @@ package challenge
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/cmrecon/cmrecon/metric"
@@ -22,8 +23,13 @@ type DemoOptions struct {
 	// ktRadial at R 8, 16 and 24).
 	Scenarios []Scenario
 
-	// Methods are the reconstructions to run on each mask; nil means zero-filled and SENSE.
+	// Methods are the reconstructions to run on each mask; nil means zero-filled, SENSE and
+	// compressed sensing.
 	Methods []recon.Method
+
+	// CS configures MethodCS; an empty Modality means Cine, the phantom's. Its Threads and
+	// Progress fields are not used.
+	CS recon.CSOptions
 
 	// Seed seeds the random masks.
 	Seed uint64
@@ -33,6 +39,11 @@ type DemoOptions struct {
 
 	// Progress, when not nil, receives each result as soon as it is known.
 	Progress func(DemoResult)
+
+	// PNG, when not "", is a folder that receives one panel per scenario,
+	// demo_<scenario>.png: the ground truth, every method (labelled with its SSIM) and
+	// their error maps, on the ranking crop of the first frame (see WritePanel).
+	PNG string
 }
 
 // DemoResult is the score of one method on one mask.
@@ -60,7 +71,11 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 	}
 	methods := opts.Methods
 	if methods == nil {
-		methods = []recon.Method{recon.MethodZeroFilled, recon.MethodSENSE}
+		methods = []recon.Method{recon.MethodZeroFilled, recon.MethodSENSE, recon.MethodCS}
+	}
+	cso := opts.CS
+	if cso.Modality == "" {
+		cso.Modality, _ = ModalityFolder(DemoName)
 	}
 
 	cine, err := phantom.New(po)
@@ -80,10 +95,11 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 			return nil, fmt.Errorf("demo mask %s: %w", sc, err)
 		}
 
+		var tiles []PanelImage
 		for _, method := range methods {
 			start := time.Now()
 			img, err := recon.Reconstruct(&cine.KSpace, m, recon.Options{Method: method,
-				Threads: opts.Threads})
+				Threads: opts.Threads, CS: cso})
 			if err != nil {
 				return nil, fmt.Errorf("demo %s %s: %w", method, sc, err)
 			}
@@ -100,9 +116,19 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 
 			r := DemoResult{Scenario: sc, Method: method, EffectiveR: EffectiveR(m),
 				Score: score, Elapsed: elapsed}
+			tiles = append(tiles, PanelImage{Label: fmt.Sprintf("%s SSIM %.3f", method,
+				score.SSIM), Image: img})
 			results = append(results, r)
 			if opts.Progress != nil {
 				opts.Progress(r)
+			}
+		}
+		if opts.PNG != "" {
+			p := filepath.Join(opts.PNG, "demo_"+sc.String()+".png")
+			err := WritePanel(p, PanelImage{Label: "ground truth", Image: &cine.GroundTruth},
+				tiles, PanelOptions{Crop: true, Zoom: 2})
+			if err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/phantom"
 	"github.com/cmrecon/cmrecon/recon"
 )
 
@@ -202,4 +203,26 @@ func ExampleRankingSubset() {
 	// slice 4 frame 0
 	// slice 4 frame 1
 	// slice 4 frame 2
+}
+
+func ExampleTune() {
+	c, err := phantom.New(phantom.Options{NX: 64, NY: 48, NC: 4, NZ: 1, NT: 3, FOVX: 720,
+		FOVY: 300, SNR: 100, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	table, evals, err := challenge.Tune(challenge.TuneOptions{
+		Data:      []challenge.TuneData{{Name: "cine_sax.mat", KSpace: &c.KSpace}},
+		Scenarios: []challenge.Scenario{{Pattern: challenge.KtRadial, R: 8}},
+		Grid: [][]recon.Regularizer{{{Kind: recon.RegWavelet, Lambda: 0.003}},
+			{{Kind: recon.RegTV, Lambda: 0.003}}},
+		CS: recon.CSOptions{Solve: recon.SolverOptions{Iterations: 10}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	r := table.Rows[0]
+	fmt.Println(len(evals), "evaluations;", r.Modality, r.Kind, r.MaxR)
+	// Output:
+	// 2 evaluations; Cine kt-2d +Inf
 }

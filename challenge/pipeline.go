@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cmrecon/cmrecon/mat"
 	"github.com/cmrecon/cmrecon/metric"
@@ -55,11 +56,18 @@ type FileOptions struct {
 
 	// Recon configures the reconstruction itself. In ranking mode, a Recon.Subset left at
 	// its zero value is set to the part of the image the submission keeps (RankingSubset),
-	// so that only that part is reconstructed.
+	// so that only that part is reconstructed. An empty CS.Modality is set from the name
+	// (see ModalityFolder), so that CS takes the defaults of the data's modality.
 	Recon recon.Options
 
 	// Read bounds and parallelises file reading; nil uses the defaults.
 	Read *mat.ReadOptions
+
+	// PNG, when not "", is a folder that receives a ComparePanel of the file after the
+	// reconstruction: zero-filled, SENSE and CS (the methods other than Recon.Method are
+	// run for it) and, for a fully sampled input, the reference and error maps. Its name is
+	// the input's with .png for .mat.
+	PNG string
 }
 
 // FileReport describes a finished ReconstructFile.
@@ -72,6 +80,7 @@ type FileReport struct {
 	EffectiveR float64    // samples in k-space over samples taken, over all frames
 	Output     string     // the file written
 	OutputDims []int      // its MATLAB dims
+	Panel      string     // the PNG panel written, if any
 }
 
 // ReconstructFile reads k-space from in, undersamples it with its mask, reconstructs it and
@@ -104,6 +113,9 @@ func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
 			return nil, fmt.Errorf("%s: %w", in, err)
 		}
 	}
+	if ro.CS.Modality == "" {
+		ro.CS.Modality, _ = ModalityFolder(name)
+	}
 	img, err := recon.Reconstruct(k, m, ro)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in, err)
@@ -117,6 +129,21 @@ func ReconstructFile(in, out string, opts FileOptions) (*FileReport, error) {
 
 	if err := WriteImage(out, a); err != nil {
 		return nil, err
+	}
+
+	if opts.PNG != "" {
+		method := ro.Method
+		if method == "" {
+			method = recon.MethodZeroFilled
+		}
+		p := filepath.Join(opts.PNG, strings.TrimSuffix(filepath.Base(in), ".mat")+".png")
+		err := ComparePanel(p, name, k, m, []recon.Method{recon.MethodZeroFilled,
+			recon.MethodSENSE, recon.MethodCS}, map[recon.Method]*recon.Image{method: img}, ro,
+			opts.Output != OutputFull)
+		if err != nil {
+			return nil, fmt.Errorf("%s: panel: %w", in, err)
+		}
+		rep.Panel = p
 	}
 	return rep, nil
 }

@@ -422,8 +422,8 @@ func removeTemps(out string) {
 // EstimateMemory returns the memory, in bytes, that reconstructing k-space of dims
 // (nx, ny, nc, nz, nt) takes with the given method and goroutines: the complex64 k-space
 // and its reading buffers, the magnitude image and its copies, per-goroutine plane scratch,
-// for SENSE and CS the coil maps, the complex image and the CG vectors, and for CS the
-// solver's copies of the slices being solved.
+// and for SENSE and CS the coil maps, the complex image and the CG vectors, plus for CS
+// the solver's vectors of one slice.
 //
 // TODO: the coefficients are a model, not a measurement of every code path; ESPIRiT on a
 // large calibration region may exceed it. Checked against the peak heap that
@@ -442,10 +442,9 @@ func EstimateMemory(dims [5]int, method recon.Method, threads int) int64 {
 		est += 2*maps + 2*2*img + int64(threads)*6*8*plane*nc
 	}
 	if method == recon.MethodCS {
-		// CS solves a slice over all its frames at once: about two dozen complex copies of
-		// the slice's series (iterates, momentum, gradients, regulariser variables), for
-		// each slice solved at the same time.
-		est += 24 * 8 * plane * nt * min(int64(threads), nz)
+		// One slice at a time: A^H y, the solver's iterates and the ADMM splits of two
+		// regularisers, about 16 complex vectors of the slice's frames.
+		est += 16 * 8 * plane * nt
 	}
 	return est + 16<<20
 }

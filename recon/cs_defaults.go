@@ -1,5 +1,17 @@
 package recon
 
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
 // MaskKind is the family of a sampling pattern, as CS's defaults distinguish them.
 type MaskKind string
 
@@ -16,17 +28,33 @@ const (
 	MaskKt2D MaskKind = "kt-2d"
 )
 
-// ClassifyMask returns the kind of m and its acceleration, the number of k-space positions
-// over the number sampled (over all frames).
+var maskKinds = []MaskKind{MaskLines, MaskKtLines, MaskKt2D}
+
+// ClassifyMask returns the kind of m and its acceleration outside the calibration region:
+// the number of k-space positions outside the region FindCalibration finds (all of them
+// when it finds none) over the number sampled there, over all frames. For the challenge's
+// Uniform and ktGaussian masks this is close to the nominal R whatever the matrix size (the
+// acceleration over the whole of k-space, calibration lines included, is not), which lets
+// defaults tuned on one size serve others. A mask of one frame made of full lines is
+// MaskLines.
 func ClassifyMask(m *Mask) (MaskKind, float64) {
-	n := m.NX * m.NY
+	inCalib := func(int) bool { return false }
+	if r, err := FindCalibration(m); err == nil {
+		inCalib = func(i int) bool {
+			x, y := i%m.NX, i/m.NX
+			return x >= r.X0 && x < r.X0+r.NX && y >= r.Y0 && y < r.Y0+r.NY
+		}
+	}
 	kind := MaskLines
-	sampled := 0.0
+	sampled, total := 0.0, 0.0
 	for it := range m.NT {
 		f := m.Frame(it)
 		for i, v := range f {
-			if v != 0 {
-				sampled++
+			if !inCalib(i) {
+				total++
+				if v != 0 {
+					sampled++
+				}
 			}
 			if (v != 0) != (f[i-i%m.NX] != 0) {
 				kind = MaskKt2D
@@ -44,43 +72,162 @@ func ClassifyMask(m *Mask) (MaskKind, float64) {
 	}
 	r := 0.0
 	if sampled > 0 {
-		r = float64(n*m.NT) / sampled
+		r = total / sampled
 	}
 	return kind, r
 }
 
-// csDefault is one row of the table of default regularisers: for masks of Kind with an
-// acceleration up to MaxR.
-type csDefault struct {
-	Kind MaskKind
-	MaxR float64
-	Regs []Regularizer
+// AnyModality is the modality of a CSTable row that applies to every modality without a row
+// of its own.
+const AnyModality = "*"
+
+// CSTableRow is one row of a CSTable: the regularisers for data of Modality (a challenge
+// modality folder name such as Cine or Mapping, or AnyModality) sampled with a mask of Kind
+// whose acceleration outside the calibration region (see ClassifyMask) is at most MaxR.
+type CSTableRow struct {
+	Modality string
+	Kind     MaskKind
+	MaxR     float64
+	Regs     []Regularizer
+
+	// Note is free text kept with the row, such as the score that chose it.
+	Note string
 }
 
-// csDefaults are the default regularisers per mask kind and acceleration, chosen by
-// measurement on the multi-coil cine phantom (see QUALITY.md for the sweep and the command
-// that reproduces it). Rows of one kind are in increasing MaxR; the last row of a kind also
-// serves higher accelerations.
-var csDefaults = []csDefault{
-	{MaskLines, 1e9, []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}},
-	{MaskKtLines, 1e9, []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}},
-	{MaskKt2D, 1e9, []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}},
+// CSTable is a table of default CS regularisers per modality, mask kind and acceleration.
+// Its text form, which ParseCSTable reads and WriteTo writes, has one row per line:
+//
+//	modality  kind  max_r  regularisers  [note...]
+//
+// separated by blanks, e.g. "Cine kt-2d 8 wavelet=0.004,ttv=0.02 ssim=0.91"; max_r may be
+// "inf". Lines starting with # are comments. cmrecon tune writes such tables; the table
+// built into cmrecon is DefaultCSTable.
+type CSTable struct {
+	Rows []CSTableRow
 }
 
-// DefaultRegularizers returns the regularisers CS uses for mask m when none are given: the
-// row of the measured table (see QUALITY.md) for the mask's kind and acceleration. The
-// values were tuned on cine; for other modalities they are untested guesses.
-func DefaultRegularizers(m *Mask) []Regularizer {
-	kind, r := ClassifyMask(m)
-	var best []Regularizer
-	for _, d := range csDefaults {
-		if d.Kind != kind {
+//go:embed cs_defaults.tsv
+var defaultTableText string
+
+var defaultTable = sync.OnceValue(func() *CSTable {
+	t, err := ParseCSTable(strings.NewReader(defaultTableText))
+	if err != nil {
+		panic("recon: built-in CS table: " + err.Error())
+	}
+	return t
+})
+
+// TODO: the built-in rows for modalities other than Cine were tuned on three static brain and
+// phantom files, not on mapping, T1rho, LGE, perfusion, flow, black-blood or T1w/T2w data,
+// and the Cine rows on the cine phantom, not on real hearts; retune with cmrecon tune on the
+// challenge's training data.
+
+// DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
+// package, written by cmrecon tune; see QUALITY.md for how it was measured). The caller must
+// not modify it.
+func DefaultCSTable() *CSTable { return defaultTable() }
+
+// ParseCSTable reads a table in the text form described at CSTable.
+func ParseCSTable(r io.Reader) (*CSTable, error) {
+	t := &CSTable{}
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		best = d.Regs
-		if r <= d.MaxR {
-			break
+		f := strings.Fields(s)
+		if len(f) < 4 {
+			return nil, fmt.Errorf("recon: CS table line %d: want modality, kind, max_r and "+
+				"regularisers, got %q", line, s)
 		}
+		row := CSTableRow{Modality: f[0], Kind: MaskKind(f[1]), Note: strings.Join(f[4:], " ")}
+		if !slices.Contains(maskKinds, row.Kind) {
+			return nil, fmt.Errorf("recon: CS table line %d: unknown mask kind %q (want "+
+				"lines, kt-lines or kt-2d)", line, f[1])
+		}
+		v, err := strconv.ParseFloat(f[2], 64)
+		if err != nil || !(v > 0) {
+			return nil, fmt.Errorf("recon: CS table line %d: max_r %q is not a positive "+
+				"number or inf", line, f[2])
+		}
+		row.MaxR = v
+		if row.Regs, err = ParseRegularizers(f[3]); err != nil {
+			return nil, fmt.Errorf("recon: CS table line %d: %w", line, err)
+		}
+		if len(row.Regs) == 0 {
+			return nil, fmt.Errorf("recon: CS table line %d: no regulariser", line)
+		}
+		t.Rows = append(t.Rows, row)
 	}
-	return append([]Regularizer(nil), best...)
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("recon: CS table: %w", err)
+	}
+	if len(t.Rows) == 0 {
+		return nil, fmt.Errorf("recon: CS table has no rows")
+	}
+	return t, nil
+}
+
+// WriteTo writes t in the text form ParseCSTable reads.
+func (t *CSTable) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	b.WriteString("# modality\tkind\tmax_r\tregularisers\tnote\n")
+	for _, r := range t.Rows {
+		maxR := "inf"
+		if !math.IsInf(r.MaxR, 1) {
+			maxR = strconv.FormatFloat(r.MaxR, 'g', -1, 64)
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s", r.Modality, r.Kind, maxR, FormatRegularizers(r.Regs))
+		if r.Note != "" {
+			b.WriteString("\t" + r.Note)
+		}
+		b.WriteString("\n")
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// Lookup returns the regularisers for data of the given modality sampled with m: among the
+// rows of m's kind for that modality (or, when it has none, for AnyModality), the one with
+// the smallest MaxR not below m's acceleration, else the one with the largest MaxR. It
+// returns nil when no row has m's kind.
+func (t *CSTable) Lookup(modality string, m *Mask) []Regularizer {
+	kind, r := ClassifyMask(m)
+	pick := func(mod string) *CSTableRow {
+		var best *CSTableRow
+		for i := range t.Rows {
+			row := &t.Rows[i]
+			if row.Modality != mod || row.Kind != kind {
+				continue
+			}
+			switch {
+			case best == nil:
+				best = row
+			case best.MaxR < r:
+				if row.MaxR > best.MaxR {
+					best = row
+				}
+			case row.MaxR >= r && row.MaxR < best.MaxR:
+				best = row
+			}
+		}
+		return best
+	}
+	row := pick(modality)
+	if row == nil {
+		row = pick(AnyModality)
+	}
+	if row == nil {
+		return nil
+	}
+	return slices.Clone(row.Regs)
+}
+
+// DefaultRegularizers returns the regularisers CS uses for data of the given modality
+// sampled with mask m when none are given: DefaultCSTable().Lookup(modality, m).
+func DefaultRegularizers(modality string, m *Mask) []Regularizer {
+	return DefaultCSTable().Lookup(modality, m)
 }

@@ -1,6 +1,6 @@
 // Package recon reconstructs images from multi-coil, undersampled Cartesian k-space: the
 // zero-filled root-sum-of-squares baseline, ESPIRiT coil sensitivities from the
-// autocalibration region, and CG-SENSE.
+// autocalibration region, CG-SENSE and compressed sensing.
 //
 // Arrays follow MATLAB's column-major layout with the challenge's dimension order
 // (nx, ny, nc, nz, nt); see [KSpace]. Transforms are the challenge's orthonormal, centred
@@ -18,6 +18,11 @@
 //     Adjoint and Normal methods other solvers can reuse with [ConjugateGradient].
 //   - [PlanReconstruction] and [PlanSENSE] state the work and memory of a reconstruction
 //     before it starts, and a [Subset] restricts it to what an output needs.
+//   - [CS] minimises data consistency plus any combination of regularisers ([RegKind]:
+//     l1 wavelet, spatial TV, temporal TV, temporal Fourier l1, locally low rank) over all
+//     frames of a slice with [FISTA] or [ADMM], built from [Prox] and [LinearOp] parts.
+//     [CSTable] holds the measured defaults per modality, mask kind and acceleration;
+//     [CSMagnitude] adds the reference's noise floor ([ResidualNoise]).
 //
 // The hot loops run on the SIMD vector kernels of package asm.
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -40,6 +41,12 @@ type ESPIRiTOptions struct {
 
 	// Iterations is the number of power iterations per pixel (default 30, BART's count).
 	Iterations int
+
+	// Maps is the number of sets of maps: 1 (values below 1 too) keeps the dominant
+	// eigenvector of each pixel, 2 also the second one (BART's ecalib -m2), which models
+	// pixels where two tissue positions overlap, as in an image that aliases because its
+	// field of view is too small. A second set that the crop zeroes everywhere is dropped.
+	Maps int
 
 	// Threads bounds the goroutines used (values below 1: one per CPU).
 	Threads int
@@ -80,16 +87,35 @@ func (o ESPIRiTOptions) withDefaults() (ESPIRiTOptions, error) {
 		return o, fmt.Errorf("recon: ESPIRiT crop %v is not below 1", o.Crop)
 	case o.Iterations < 1:
 		return o, fmt.Errorf("recon: ESPIRiT iterations %d is not positive", o.Iterations)
+	case o.Maps > 2:
+		return o, fmt.Errorf("recon: ESPIRiT maps %d: at most 2 sets are estimated", o.Maps)
 	}
 	return o, nil
 }
 
 // CoilMaps holds coil sensitivity maps for every slice, column-major (nx, ny, nc, nz) with x
-// fastest, and the eigenvalue map ESPIRiT found at each pixel, (nx, ny, nz).
+// fastest, and the eigenvalue map ESPIRiT found at each pixel, (nx, ny, nz). With NM = 2 it
+// holds two sets (see ESPIRiTOptions.Maps), one after the other: Data is
+// (nx, ny, nc, nz, 2) and Eigen (nx, ny, nz, 2). NM = 0 means one set. SENSE uses the first
+// set only; CS uses every set.
 type CoilMaps struct {
 	NX, NY, NC, NZ int
+	NM             int
 	Data           []complex64
 	Eigen          []float32
+}
+
+// Sets returns the number of sets of maps, at least 1.
+func (s *CoilMaps) Sets() int { return max(s.NM, 1) }
+
+// Set returns set im as a CoilMaps of one set, sharing Data.
+func (s *CoilMaps) Set(im int) *CoilMaps {
+	n := s.NX * s.NY * s.NC * s.NZ
+	out := &CoilMaps{NX: s.NX, NY: s.NY, NC: s.NC, NZ: s.NZ, Data: s.Data[im*n : (im+1)*n]}
+	if e := s.NX * s.NY * s.NZ; len(s.Eigen) >= (im+1)*e {
+		out.Eigen = s.Eigen[im*e : (im+1)*e]
+	}
+	return out
 }
 
 // Plane returns the nx*ny map of coil ic in slice iz, sharing Data.
@@ -192,16 +218,16 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 			"region", nx, ny, cal.NX, cal.NY)
 	}
 
-	var slices []int
+	var kept []int
 	for iz := range cal.NZ {
 		if o.Keep == nil || o.Keep(iz) {
-			slices = append(slices, iz)
+			kept = append(kept, iz)
 		}
 	}
 	perSlice := make([]*espiritCal, cal.NZ)
 	errs := make([]error, cal.NZ)
-	parallelFor(len(slices), o.Threads, func(_, i int) {
-		iz := slices[i]
+	parallelFor(len(kept), o.Threads, func(_, i int) {
+		iz := kept[i]
 		perSlice[iz], errs[iz] = calibrate(cal, iz, nx, o)
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -209,16 +235,18 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 	}
 
 	nc := cal.NC
+	nm := max(o.Maps, 1)
 	out := &CoilMaps{
-		NX: nx, NY: ny, NC: nc, NZ: cal.NZ,
-		Data:  make([]complex64, nx*ny*nc*cal.NZ),
-		Eigen: make([]float32, nx*ny*cal.NZ),
+		NX: nx, NY: ny, NC: nc, NZ: cal.NZ, NM: nm,
+		Data:  make([]complex64, nx*ny*nc*cal.NZ*nm),
+		Eigen: make([]float32, nx*ny*cal.NZ*nm),
 	}
+	setLen, eigLen := nx*ny*nc*cal.NZ, nx*ny*cal.NZ
 	ey := trigTable(ny, o.Kernel)
-	workers := min(threadCount(o.Threads), max(1, len(slices)*ny))
+	workers := min(threadCount(o.Threads), max(1, len(kept)*ny))
 	scratch := make([]*rowEigen, workers)
-	parallelFor(len(slices)*ny, workers, func(w, job int) {
-		iz, y := slices[job/ny], job%ny
+	parallelFor(len(kept)*ny, workers, func(w, job int) {
+		iz, y := kept[job/ny], job%ny
 		if scratch[w] == nil {
 			scratch[w] = newRowEigen(nc, min(nx, eigenSegment))
 		}
@@ -228,9 +256,19 @@ func ESPIRiT(cal *KSpace, nx, ny int, opts ESPIRiTOptions) (*CoilMaps, error) {
 			re := scratch[w].resize(seg)
 			re.matrices(s, ey[y*s.width:(y+1)*s.width], x0)
 			re.dominant(o.Iterations)
-			re.store(out, s.ref, iz, x0+nx*y, o.Crop)
+			re.store(out, 0, s.ref, iz, x0+nx*y, o.Crop)
+			if nm == 2 {
+				re.second(o.Iterations)
+				re.store(out, 1, s.ref, iz, x0+nx*y, o.Crop)
+			}
 		}
 	})
+	if nm == 2 {
+		second := out.Data[setLen:]
+		if !slices.ContainsFunc(second, func(v complex64) bool { return v != 0 }) {
+			out.NM, out.Data, out.Eigen = 1, out.Data[:setLen], out.Eigen[:eigLen]
+		}
+	}
 	return out, nil
 }
 
@@ -476,6 +514,12 @@ type rowEigen struct {
 	start   []int
 	lambda  []float64
 	cap     int
+
+	// first holds the dominant eigenvectors while second iterates orthogonally to them
+	// (deflated is then true), and proj the projections onto them.
+	first    [][]complex64
+	proj     []complex64
+	deflated bool
 }
 
 // newRowEigen allocates scratch for nc coils and segments of up to n pixels.
@@ -486,8 +530,10 @@ func newRowEigen(nc, n int) *rowEigen {
 	for i := range re.hc {
 		re.hc[i] = make([]complex64, n)
 	}
+	re.first, re.proj = make([][]complex64, nc), make([]complex64, n)
 	for c := range nc {
-		re.v[c], re.w[c] = make([]complex64, n), make([]complex64, n)
+		re.v[c], re.w[c], re.first[c] = make([]complex64, n), make([]complex64, n),
+			make([]complex64, n)
 	}
 	for i := range re.ones {
 		re.ones[i] = 1
@@ -539,7 +585,9 @@ func (re *rowEigen) normalizeInto(v, w [][]complex64) {
 	}
 }
 
-// apply sets w = G v.
+// apply sets w = G v, and after second has started, projects w orthogonally to the first
+// eigenvectors: that is G deflated by its dominant eigenpair, (G - lambda1 v1 v1^H) v, for
+// the v orthogonal to v1 that second iterates.
 func (re *rowEigen) apply() {
 	nc, seg := re.nc, re.seg
 	for c := range nc {
@@ -548,6 +596,75 @@ func (re *rowEigen) apply() {
 		for d := range nc {
 			asm.MulConjAcc(w, re.hc[c*nc+d][:seg], re.v[d][:seg])
 		}
+	}
+	if re.deflated {
+		re.orthogonalize(re.w)
+	}
+}
+
+// orthogonalize removes from each pixel's vector of planes u its component along the first
+// eigenvector of the pixel: u -= v1 (v1^H u).
+func (re *rowEigen) orthogonalize(u [][]complex64) {
+	seg := re.seg
+	p := re.proj[:seg]
+	clear(p)
+	for c := range re.nc {
+		asm.MulConjAcc(p, re.first[c][:seg], u[c][:seg])
+	}
+	for c := range re.nc {
+		uc, fc := u[c][:seg], re.first[c][:seg]
+		for i, v := range p {
+			uc[i] -= fc[i] * v
+		}
+	}
+}
+
+// second finds the second eigenvectors of the segment's matrices (BART's second set of
+// maps), after dominant: power iterations on G deflated by the dominant eigenpair, from the
+// column of the deflated G with the largest diagonal entry, leaving v and lambda as
+// dominant does. The dominant eigenvectors must still be in v.
+func (re *rowEigen) second(iters int) {
+	nc, seg := re.nc, re.seg
+	for c := range nc {
+		copy(re.first[c][:seg], re.v[c][:seg])
+	}
+	for i := range seg {
+		l1 := complex(float32(re.lambda[i]), 0)
+		best, bestDiag := -1, float32(0)
+		for c := range nc {
+			f := re.first[c][i]
+			d := real(re.hc[c*nc+c][i]) - real(l1)*(real(f)*real(f)+imag(f)*imag(f))
+			if d > bestDiag {
+				best, bestDiag = c, d
+			}
+		}
+		for c := range nc {
+			var v complex64
+			if best >= 0 {
+				fb := re.first[best][i]
+				v = re.hc[best*nc+c][i] - l1*re.first[c][i]*complex(real(fb), -imag(fb))
+			}
+			re.w[c][i] = v
+		}
+	}
+	re.deflated = true
+	defer func() { re.deflated = false }()
+	re.orthogonalize(re.w)
+	re.normalizeInto(re.v, re.w)
+
+	for range iters {
+		re.apply()
+		re.normalizeInto(re.v, re.w)
+	}
+
+	re.apply()
+	for i := range seg {
+		var rq float64
+		for c := range nc {
+			v, w := re.v[c][i], re.w[c][i]
+			rq += float64(real(v))*float64(real(w)) + float64(imag(v))*float64(imag(w))
+		}
+		re.lambda[i] = rq
 	}
 }
 
@@ -594,8 +711,10 @@ func (re *rowEigen) dominant(iters int) {
 }
 
 // store rotates each pixel's map to the phase reference ref, crops it and writes it and
-// its eigenvalue to the maps of slice iz from pixel offset off.
-func (re *rowEigen) store(out *CoilMaps, ref []complex128, iz, off int, crop float64) {
+// its eigenvalue to set im of the maps of slice iz from pixel offset off.
+func (re *rowEigen) store(out *CoilMaps, im int, ref []complex128, iz, off int,
+	crop float64) {
+	set := out.Set(im)
 	nc := re.nc
 	for i := range re.seg {
 		var p complex128
@@ -610,9 +729,9 @@ func (re *rowEigen) store(out *CoilMaps, ref []complex128, iz, off int, crop flo
 		if crop >= 0 && lambda <= crop {
 			rot = 0
 		}
-		out.Eigen[off+i+out.NX*out.NY*iz] = float32(lambda)
+		set.Eigen[off+i+out.NX*out.NY*iz] = float32(lambda)
 		for c := range nc {
-			out.Plane(c, iz)[off+i] = complex64(complex128(re.v[c][i]) * rot)
+			set.Plane(c, iz)[off+i] = complex64(complex128(re.v[c][i]) * rot)
 		}
 	}
 }

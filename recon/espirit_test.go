@@ -281,3 +281,75 @@ func TestESPIRiTvsBARTBrain(t *testing.T) {
 	c := compareWithBART(t, k, Region{X0: 36, Y0: 36, NX: 24, NY: 24})
 	checkBART(t, "brain", c, 96*96)
 }
+
+// TestESPIRiTTwoMaps folds a simulated object of twice the field of view into one that
+// aliases (every other ky line of its k-space), where two sets of maps are needed, and
+// checks the second set: present where the halves overlap, orthogonal to the first at every
+// pixel (eigenvectors of a Hermitian matrix; bound 1e-4, float32 maps), with an eigenvalue
+// no larger than the first's (up to 0.01: where both are near 1, 30 power iterations do not
+// order a nearly degenerate pair), while the first set equals the one-set result exactly.
+// On the unfolded object no pixel needs a second set, so it is dropped.
+func TestESPIRiTTwoMaps(t *testing.T) {
+	s := newSim(48, 80, 6, 0, 0)
+	full := kspaceOf([][]*sim{{s}})
+	d := Dims{NX: 48, NY: 40, NC: 6, NZ: 1, NT: 1}
+	k := &KSpace{Dims: d, Data: make([]complex64, d.Len())}
+	for c := range 6 {
+		for y := range 40 {
+			copy(k.Plane(c, 0, 0)[48*y:48*(y+1)], full.Plane(c, 0, 0)[48*2*y:48*(2*y+1)])
+		}
+	}
+	m := lineMask(48, 40, 1, 1, 0, false)
+
+	two, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 2, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := EstimateMaps(k, m, ESPIRiTOptions{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if two.NM != 2 || two.Sets() != 2 || one.Sets() != 1 {
+		t.Fatalf("sets: %d and %d, want 2 and 1", two.Sets(), one.Sets())
+	}
+	if !slices.Equal(two.Set(0).Data, one.Data) {
+		t.Error("the first of two sets differs from the one-set maps")
+	}
+
+	n := 48 * 40
+	second := 0
+	for i := range n {
+		var dot complex128
+		var n2 float64
+		for c := range 6 {
+			a, b := complex128(two.Set(0).Plane(c, 0)[i]), complex128(two.Set(1).Plane(c, 0)[i])
+			dot += cmplx.Conj(a) * b
+			n2 += real(b)*real(b) + imag(b)*imag(b)
+		}
+		if n2 == 0 {
+			continue
+		}
+		second++
+		if cmplx.Abs(dot) > 1e-4 {
+			t.Fatalf("pixel %d: sets not orthogonal, |<s1, s2>| = %.2e", i, cmplx.Abs(dot))
+		}
+		if e1, e2 := two.Set(0).Eigen[i], two.Set(1).Eigen[i]; e2 > e1+0.01 {
+			t.Fatalf("pixel %d: second eigenvalue %.4f above the first %.4f", i, e2, e1)
+		}
+	}
+	if second < n/10 {
+		t.Errorf("second set present at %d of %d pixels of an aliased image", second, n)
+	}
+
+	unfolded, err := EstimateMaps(full, lineMask(48, 80, 1, 1, 0, false),
+		ESPIRiTOptions{Maps: 2, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unfolded.Sets() != 1 {
+		t.Errorf("object inside the field of view: %d sets kept, want 1", unfolded.Sets())
+	}
+	if _, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 3}); err == nil {
+		t.Error("three sets accepted")
+	}
+}

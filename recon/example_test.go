@@ -3,6 +3,7 @@ package recon_test
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/cmrecon/cmrecon/fft"
 	"github.com/cmrecon/cmrecon/recon"
@@ -246,4 +247,55 @@ func ExampleSENSE() {
 	// Output:
 	// joint error below 1%: true
 	// column 4 solved: false, column 16 solved: true
+}
+
+func ExampleParseRegularizers() {
+	regs, err := recon.ParseRegularizers("wavelet=0.002, tv=0.005,ttv=0.01,llr=0")
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range regs {
+		fmt.Println(r.Kind, r.Lambda)
+	}
+	fmt.Println(recon.FormatRegularizers(regs))
+	// Output:
+	// wavelet 0.002
+	// tv 0.005
+	// ttv 0.01
+	// wavelet=0.002,tv=0.005,ttv=0.01
+}
+
+func ExampleCSTable_Lookup() {
+	t, err := recon.ParseCSTable(strings.NewReader(`
+Cine	lines	4	wavelet=0.002	tuned at R 4
+Cine	lines	inf	wavelet=0.004
+*	lines	inf	tv=0.005
+`))
+	if err != nil {
+		panic(err)
+	}
+	m := lines(32, 32, 4, 4) // every 4th line plus 4 central lines: R 4 outside them
+	kind, r := recon.ClassifyMask(m)
+	fmt.Printf("%s mask, R %.2f\n", kind, r)
+	fmt.Println(recon.FormatRegularizers(t.Lookup("Cine", m)))
+	fmt.Println(recon.FormatRegularizers(t.Lookup("T1w", m)))
+	// Output:
+	// lines mask, R 4.00
+	// wavelet=0.002
+	// tv=0.005
+}
+
+func ExampleReconstruct_cs() {
+	k, truth := phantom(32, 32, 4)
+	m := lines(32, 32, 3, 10)
+
+	img, err := recon.Reconstruct(k, m, recon.Options{Method: recon.MethodCS,
+		CS: recon.CSOptions{Regularizers: []recon.Regularizer{{Kind: recon.RegTV,
+			Lambda: 0.001}}, NoiseFloor: recon.NoiseFloorOff}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("CS error below 2%%: %v\n", relError(img.Data, truth) < 0.02)
+	// Output:
+	// CS error below 2%: true
 }

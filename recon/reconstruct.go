@@ -45,8 +45,9 @@ type Options struct {
 	// any work starts.
 	Plan func(Plan)
 
-	// ESPIRiT configures the coil sensitivity estimation of MethodSENSE. Its Threads
-	// field is replaced by Threads above.
+	// ESPIRiT configures the coil sensitivity estimation of MethodSENSE and MethodCS. Its
+	// Threads field is replaced by Threads above; Maps 0 means one set for SENSE and
+	// DefaultCSMaps for CS.
 	ESPIRiT ESPIRiTOptions
 
 	// Progress, when not nil, receives CG-SENSE progress (see SENSEOptions.Progress).

@@ -536,14 +536,23 @@ func checkMapsKept(s *CoilMaps, d Dims, keep func(iz int) bool) error {
 		return fmt.Errorf("recon: coil maps are %dx%dx%dx%d, k-space %v needs %dx%dx%dx%d",
 			s.NX, s.NY, s.NC, s.NZ, d, d.NX, d.NY, d.NC, d.NZ)
 	}
-	if len(s.Data) != s.NX*s.NY*s.NC*s.NZ {
-		return fmt.Errorf("recon: coil maps %dx%dx%dx%d have %d values", s.NX, s.NY, s.NC,
-			s.NZ, len(s.Data))
+	if s.NM < 0 || s.NM > 2 || len(s.Data) != s.NX*s.NY*s.NC*s.NZ*s.Sets() {
+		return fmt.Errorf("recon: coil maps %dx%dx%dx%d (%d sets) have %d values", s.NX, s.NY,
+			s.NC, s.NZ, s.Sets(), len(s.Data))
 	}
 
 	for iz := range s.NZ {
 		if !keep(iz) {
 			continue
+		}
+		for im := 1; im < s.Sets(); im++ {
+			for i, v := range s.Set(im).Slice(iz) {
+				if re, ie := float64(real(v)), float64(imag(v)); math.IsNaN(re+ie) ||
+					math.IsInf(re, 0) || math.IsInf(ie, 0) {
+					return fmt.Errorf("recon: coil map value %v in set %d at index %d of "+
+						"slice %d is NaN or infinite", v, im, i, iz)
+				}
+			}
 		}
 		var energy float64
 		for i, v := range s.Slice(iz) {

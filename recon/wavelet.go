@@ -3,6 +3,8 @@ package recon
 import (
 	"fmt"
 	"math"
+
+	"github.com/cmrecon/cmrecon/asm"
 )
 
 // db2 is the Daubechies filter with two vanishing moments (4 taps, BART's "dau2"):
@@ -93,8 +95,8 @@ func (w *Wavelet) Levels() int { return len(w.lx) }
 func (w *Wavelet) Coarse() (nx, ny int) { return w.coarseX, w.coarseY }
 
 // ScratchLen returns the length of the scratch slice Forward and Inverse need:
-// 2*max(nx, ny) values.
-func (w *Wavelet) ScratchLen() int { return 2 * max(w.nx, w.ny) }
+// nx*ny + 2*max(nx, ny) values.
+func (w *Wavelet) ScratchLen() int { return w.nx*w.ny + 2*max(w.nx, w.ny) }
 
 // Forward replaces the image x (nx*ny values) by its wavelet coefficients. scratch has
 // ScratchLen values (nil allocates it).
@@ -135,7 +137,8 @@ func (w *Wavelet) scratch(s []complex64) []complex64 {
 // level runs level l forward (x then y) or inverse (y then x) on the band lx[l] x ly[l].
 func (w *Wavelet) level(x, scratch []complex64, l int, inverse bool) {
 	lx, ly := w.lx[l], w.ly[l]
-	line, out := scratch[:max(lx, ly)], scratch[max(w.nx, w.ny):]
+	m := max(w.nx, w.ny)
+	line, band := scratch[:m], scratch[2*m:]
 
 	doX := func() {
 		if !w.splitX[l] {
@@ -148,17 +151,8 @@ func (w *Wavelet) level(x, scratch []complex64, l int, inverse bool) {
 		}
 	}
 	doY := func() {
-		if !w.splitY[l] {
-			return
-		}
-		for ix := range lx {
-			for iy := range ly {
-				line[iy] = x[ix+iy*w.nx]
-			}
-			dwtLine(out[:ly], line[:ly], inverse)
-			for iy := range ly {
-				x[ix+iy*w.nx] = out[iy]
-			}
+		if w.splitY[l] {
+			w.rowsY(x, band[:lx*ly], lx, ly, inverse)
 		}
 	}
 
@@ -169,6 +163,53 @@ func (w *Wavelet) level(x, scratch []complex64, l int, inverse bool) {
 	}
 	doX()
 	doY()
+}
+
+// rowsY runs one level of the transform along y on the band lx x ly of x, whole rows at a
+// time (contiguous runs of lx values, vector kernels), through tmp (lx*ly values). The
+// layout along y is that of dwtLine.
+func (w *Wavelet) rowsY(x, tmp []complex64, lx, ly int, inverse bool) {
+	row := func(buf []complex64, y int) []complex64 {
+		if buf == nil {
+			return x[y*w.nx : y*w.nx+lx]
+		}
+		return buf[y*lx : (y+1)*lx]
+	}
+	e := ly &^ 1
+	h := e / 2
+	odd := ly - e
+	lo, hi := db2Low, db2High
+
+	if !inverse {
+		clear(tmp)
+		for j := range h {
+			a, d := row(tmp, j), row(tmp, h+odd+j)
+			for k := range 4 {
+				src := row(nil, (2*j+k)%e)
+				asm.Axpy(complex(lo[k], 0), src, a)
+				asm.Axpy(complex(hi[k], 0), src, d)
+			}
+		}
+		if odd == 1 {
+			copy(row(tmp, h), row(nil, ly-1))
+		}
+	} else {
+		clear(tmp[:e*lx])
+		for j := range h {
+			a, d := row(nil, j), row(nil, h+odd+j)
+			for k := range 4 {
+				dst := row(tmp, (2*j+k)%e)
+				asm.Axpy(complex(lo[k], 0), a, dst)
+				asm.Axpy(complex(hi[k], 0), d, dst)
+			}
+		}
+		if odd == 1 {
+			copy(row(tmp, ly-1), row(nil, h))
+		}
+	}
+	for y := range ly {
+		copy(row(nil, y), row(tmp, y))
+	}
 }
 
 // dwtLine computes one level of the 1-D transform of in into out (same length L, not
@@ -183,16 +224,17 @@ func dwtLine(out, in []complex64, inverse bool) {
 
 	if !inverse {
 		for j := range h {
-			var ar, ai, dr, di float32
-			for k := range 4 {
-				v := in[(2*j+k)%e]
-				ar += lo[k] * real(v)
-				ai += lo[k] * imag(v)
-				dr += hi[k] * real(v)
-				di += hi[k] * imag(v)
+			var v0, v1, v2, v3 complex64
+			if 2*j+3 < e {
+				s := in[2*j : 2*j+4]
+				v0, v1, v2, v3 = s[0], s[1], s[2], s[3]
+			} else {
+				v0, v1, v2, v3 = in[2*j], in[(2*j+1)%e], in[(2*j+2)%e], in[(2*j+3)%e]
 			}
-			out[j] = complex(ar, ai)
-			out[h+odd+j] = complex(dr, di)
+			out[j] = complex(lo[0]*real(v0)+lo[1]*real(v1)+lo[2]*real(v2)+lo[3]*real(v3),
+				lo[0]*imag(v0)+lo[1]*imag(v1)+lo[2]*imag(v2)+lo[3]*imag(v3))
+			out[h+odd+j] = complex(hi[0]*real(v0)+hi[1]*real(v1)+hi[2]*real(v2)+
+				hi[3]*real(v3), hi[0]*imag(v0)+hi[1]*imag(v1)+hi[2]*imag(v2)+hi[3]*imag(v3))
 		}
 		if odd == 1 {
 			out[h] = in[n-1]

@@ -4,12 +4,14 @@
 // Usage:
 //
 //	cmrecon info [--json] [--stats] FILE
-//	cmrecon recon [--method zf|sense] [--mask MASK] [--output-mode ranking|full] [--threads N]
-//	              [--layout x,y,c,z,t] IN OUT.mat
+//	cmrecon recon [--method zf|sense|cs] [--solver columns|lines|plane] [--lambda L]
+//	              [--reg kind=lambda,...] [--cs-solver fista|admm] [--cs-table FILE]
+//	              [--mask MASK] [--output-mode ranking|full] [--png DIR] [--threads N]
+//	              [--max-memory B] [--layout x,y,c,z,t] IN OUT.mat
 //	cmrecon mask --pattern Uniform|ktGaussian|ktRadial --accel R [--acs 20] --size NXxNY[xNT]
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat
-//	cmrecon demo
+//	cmrecon demo [--methods zf,sense,cs] [--reg kind=lambda,...] [--seed S]
 //	cmrecon run --input DIR --output DIR [--task T] [--method zf|sense|cs] [--output-mode M]
 //	            [--threads N] [--jobs N] [--max-memory B] [--shard k/n] [--verify]
 //	            [--progress auto|bar|log]
@@ -19,6 +21,8 @@
 //	              [--plot OUT.png] [--test]
 //	cmrecon simulate (--input DIR | --phantom N) --output DIR [--task T] [--scenarios LIST]
 //	              [--per-file K] [--seed S] [--gt-mode ranking|full]
+//	cmrecon tune --out TABLE.tsv [--phantom] [--scenarios LIST] [--grid G] [--refine N]
+//	              [--output-mode ranking|full] [--layout L] [FULLY_SAMPLED.mat ...]
 //
 // Run "cmrecon COMMAND -h" for the flags of a command. Every command is a thin layer over the
 // library packages (mat, recon, challenge, metric, phantom) of module
@@ -68,6 +72,8 @@ func commands() []command {
 			runScore},
 		{"simulate", "build a validation-style tree (kus, masks, ground truth) from fully " +
 			"sampled data", runSimulate},
+		{"tune", "choose CS regularisers on fully sampled data and write them as a table",
+			runTune},
 	}
 }
 
@@ -150,6 +156,22 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parse parses flags that may come before, between or after the positional arguments, and
 // checks the number of positional arguments.
 func parse(fs *flag.FlagSet, args []string, nargs int) ([]string, error) {
+	pos, err := parseVariadic(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != nargs {
+		fmt.Fprintf(fs.Output(), "cmrecon %s: want %d argument(s), got %d\n", fs.Name(), nargs,
+			len(pos))
+		fs.Usage()
+		return nil, errUsage
+	}
+	return pos, nil
+}
+
+// parseVariadic parses flags that may come before, between or after any number of
+// positional arguments and returns those arguments.
+func parseVariadic(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -164,12 +186,6 @@ func parse(fs *flag.FlagSet, args []string, nargs int) ([]string, error) {
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
-	}
-	if len(pos) != nargs {
-		fmt.Fprintf(fs.Output(), "cmrecon %s: want %d argument(s), got %d\n", fs.Name(), nargs,
-			len(pos))
-		fs.Usage()
-		return nil, errUsage
 	}
 	return pos, nil
 }

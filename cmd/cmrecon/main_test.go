@@ -14,6 +14,7 @@ import (
 	"github.com/cmrecon/cmrecon/internal/realdata"
 	"github.com/cmrecon/cmrecon/mat"
 	"github.com/cmrecon/cmrecon/phantom"
+	"github.com/cmrecon/cmrecon/recon"
 )
 
 // cli runs the command line in-process and returns its exit status and output streams.
@@ -63,6 +64,14 @@ func TestUsage(t *testing.T) {
 	if code, _, _ := cli(t, "recon", "--method", "magic", "a", "b"); code != 2 {
 		t.Errorf("bad method: exit %d, want 2", code)
 	}
+	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
+		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"}} {
+		args := append([]string{"recon", "--method", "cs"}, bad...)
+		code, _, errOut := cli(t, append(args, "a", "b")...)
+		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("recon %v: exit %d, want 2 and one line, stderr %q", bad, code, errOut)
+		}
+	}
 	if code, _, _ := cli(t, "info", "-h"); code != 0 {
 		t.Errorf("info -h: exit %d, want 0", code)
 	}
@@ -94,11 +103,15 @@ func TestChallengeTree(t *testing.T) {
 	}
 
 	scores := map[string]float64{}
-	for _, method := range []string{"zf", "sense"} {
+	for _, method := range []string{"zf", "sense", "cs"} {
 		for _, mode := range []string{"ranking", "full"} {
 			out := filepath.Join(dir, method+"_"+mode+".mat")
-			code, _, errOut := cli(t, "recon", "--method", method, "--output-mode", mode,
-				"--threads", "2", kus, out)
+			args := []string{"recon", "--method", method, "--output-mode", mode,
+				"--threads", "2", kus, out}
+			if method == "cs" && mode == "full" {
+				args = append(args, "--reg", "wavelet=0.005,ttv=0.01", "--cs-solver", "admm")
+			}
+			code, _, errOut := cli(t, args...)
 			if code != 0 {
 				t.Fatalf("recon %s %s: exit %d: %s", method, mode, code, errOut)
 			}
@@ -130,12 +143,17 @@ func TestChallengeTree(t *testing.T) {
 		}
 	}
 
-	// SENSE must beat zero filling clearly on 6 coils at this acceleration; the margin is
-	// far below what the phantom gives (about 0.2) so that the test is not fragile.
+	// SENSE and CS must beat zero filling clearly on 6 coils at this acceleration; the
+	// margin is far below what the phantom gives (about 0.2) so that the test is not
+	// fragile. CS (default table in ranking mode, --reg in full mode) must not lose to SENSE.
 	for _, mode := range []string{"ranking", "full"} {
 		if scores["sense "+mode] < scores["zf "+mode]+0.05 {
 			t.Errorf("%s: SENSE SSIM %.4f is not clearly above zero-filled %.4f", mode,
 				scores["sense "+mode], scores["zf "+mode])
+		}
+		if scores["cs "+mode] < scores["sense "+mode] {
+			t.Errorf("%s: CS SSIM %.4f is below SENSE %.4f", mode, scores["cs "+mode],
+				scores["sense "+mode])
 		}
 	}
 }
@@ -181,6 +199,7 @@ func TestBadInput(t *testing.T) {
 	}
 	truncated := write("truncated.mat", raw[:len(raw)*2/3])
 	notMAT := write("notes.mat", []byte("these are my notes, not a MATLAB file\n"))
+	badTable := write("table.tsv", []byte("Cine kt-2d 8 wavelet=lots\n"))
 
 	nan := append([]complex64(nil), c.KSpace.Data...)
 	nan[12345] = complex(float32(math.NaN()), 0)
@@ -242,6 +261,7 @@ func TestBadInput(t *testing.T) {
 		{"mask size", full, wrongMask, []string{"--mask", wrongMask}},
 		{"memory", full, full, []string{"--max-memory", "1M"}},
 		{"memory plan", full, full, []string{"--max-memory", "3M"}},
+		{"CS table", full, badTable, []string{"--method", "cs", "--cs-table", badTable}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -532,5 +552,47 @@ func TestThreadsFlag(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, "--threads") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming --threads", args, code, errOut)
 		}
+	}
+}
+
+// TestTuneCommand tunes on a small fully sampled cine, checks that the table it writes has
+// one row per scenario with the best of the grid, and that recon reads it back.
+func TestTuneCommand(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	table := filepath.Join(dir, "table.tsv")
+	code, stdout, errOut := cli(t, "tune", "--out", table, "--scenarios",
+		"ktRadial8,Uniform8", "--grid", "wavelet=0.001:0.01,ttv=0:0.01", "--iters", "10",
+		"--threads", "2", full)
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	f, err := os.Open(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := recon.ParseCSTable(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(tab.Rows) != 2 || tab.Rows[0].Modality != "Cine" {
+		t.Fatalf("table rows %+v, want 2 Cine rows", tab.Rows)
+	}
+	if got := strings.Count(errOut, "msg=tried"); got != 2*4 {
+		t.Errorf("%d evaluations logged, want 8 (2 scenarios x 4 grid points)", got)
+	}
+
+	out := filepath.Join(dir, "cs.mat")
+	pngDir := filepath.Join(dir, "png")
+	if code, _, errOut := cli(t, "recon", "--method", "cs", "--cs-table", table, "--iters",
+		"10", "--png", pngDir, full, out); code != 0 {
+		t.Fatalf("recon with the tuned table: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(pngDir, "cine_sax.png")); err != nil {
+		t.Errorf("recon --png: %v", err)
+	}
+	if code, _, _ := cli(t, "tune", "--out", table); code != 2 {
+		t.Errorf("tune without data: exit %d, want 2", code)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -15,11 +16,11 @@ import (
 )
 
 func runRecon(e *env, args []string) error {
-	fs := newFlags(e, "recon", "[--method zf|sense] [--mask MASK] [--output-mode ranking|full] "+
-		"[--threads N] [--max-memory B] [--solver S] [--lambda L] [--layout x,y,c,z,t] "+
-		"IN OUT.mat")
-	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS) or sense "+
-		"(ESPIRiT maps + CG-SENSE)")
+	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] [--mask MASK] "+
+		"[--output-mode ranking|full] [--png DIR] [--threads N] [--max-memory B] [--solver S] "+
+		"[--lambda L] [--layout x,y,c,z,t] IN OUT.mat")
+	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS), sense "+
+		"(ESPIRiT maps + CG-SENSE) or cs (ESPIRiT maps + compressed sensing)")
 	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
 		"challenge's Mask_* folder, else the non-zero samples of IN")
 	mode := fs.String("output-mode", "ranking", "ranking (img4ranking selection and crop) or "+
@@ -33,8 +34,13 @@ func runRecon(e *env, args []string) error {
 	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns "+
 		"(per image column, line masks), lines (the joint iteration of bart pics on the "+
 		"column operator) or plane (the 2-D operator); masks that are not line masks use plane")
-	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
-	tol := fs.Float64("tol", 0, "CG-SENSE relative residual to stop at (0: run every iteration)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
+		"at (0: run every iteration)")
+	csf := addCSFlags(fs)
+	pngDir := fs.String("png", "", "also write a PNG panel into this folder: zero-filled, "+
+		"SENSE and CS (runs all three) and, for a fully sampled input, the reference and "+
+		"error maps")
 	maxMem := fs.String("max-memory", "", "memory budget, e.g. 8G: input arrays larger than "+
 		"this are refused and the reconstruction is planned within it, the input included "+
 		"(default: half the machine's memory)")
@@ -49,8 +55,8 @@ func runRecon(e *env, args []string) error {
 		return errUsage
 	}
 	m := recon.Method(*method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE {
-		fmt.Fprintf(e.stderr, "cmrecon recon: --method %q: want zf or sense\n", *method)
+	if !methodOK(m) {
+		fmt.Fprintf(e.stderr, "cmrecon recon: --method %q: want zf, sense or cs\n", *method)
 		return errUsage
 	}
 	out := challenge.OutputMode(*mode)
@@ -82,17 +88,33 @@ func runRecon(e *env, args []string) error {
 	// runtime's soft memory limit too.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(budget))
 
+	ro := recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
+		Tolerance: *tol, Solver: sv, MaxMemory: budget,
+		Plan: func(p recon.Plan) { logPlan(e, p) }}
+	if err := csf.apply(&ro); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
+		return errUsage
+	}
+	if err := csf.loadTable(&ro); err != nil {
+		return err
+	}
+
 	start := time.Now()
 	progress := newProgressLog(e, 3*time.Second)
+	ro.Progress = progress.report
 	opts := challenge.FileOptions{
 		Mask:   *maskPath,
 		Layout: lay,
 		Output: out,
 		Name:   *name,
-		Recon: recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
-			Tolerance: *tol, Solver: sv, MaxMemory: budget, Progress: progress.report,
-			Plan: func(p recon.Plan) { logPlan(e, p) }},
-		Read: &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
+		Recon:  ro,
+		Read:   &mat.ReadOptions{Workers: *threads, MaxBytes: maxBytes},
+		PNG:    *pngDir,
+	}
+	if *pngDir != "" {
+		if err := os.MkdirAll(*pngDir, 0o755); err != nil {
+			return err
+		}
 	}
 	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
 	rep, err := challenge.ReconstructFile(pos[0], pos[1], opts)
@@ -106,7 +128,7 @@ func runRecon(e *env, args []string) error {
 	}
 	e.log.Info("done", "output", rep.Output, "dims", dimsText(rep.OutputDims),
 		"kspace", rep.Dims.String(), "mask", mask, "mask_source", rep.MaskSource,
-		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR),
+		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR), "panel", rep.Panel,
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
 	return nil
 }

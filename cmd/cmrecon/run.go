@@ -30,7 +30,8 @@ func envDefault(name, def string) string {
 
 func runRun(e *env, args []string) error {
 	return runTree(e, "run", "--input DIR --output DIR [--task TaskR1|TaskR2|TaskS1|TaskS2] "+
-		"[--method zf|sense|cs] [--output-mode ranking|full] [--threads N] [--jobs N] "+
+		"[--method zf|sense|cs] [--reg kind=lambda,...] [--output-mode ranking|full] "+
+		"[--threads N] [--jobs N] "+
 		"[--max-memory B] [--shard k/n] [--verify] [--progress auto|bar|log]", args,
 		treeDefaults{mode: "ranking"})
 }
@@ -82,7 +83,8 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		"$SLURM_ARRAY_TASK_ID (Slurm) ($CMRECON_SHARD)")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
-	iters := fs.Int("iters", 0, "CG-SENSE iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	csf := addCSFlags(fs)
 	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
 		"(0: plain least squares, as bart pics -l2)")
 	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns, "+
@@ -108,6 +110,13 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		fmt.Fprintf(e.stderr, "cmrecon %s: --solver %q: want columns, lines or plane\n", name,
 			*solver)
 		return errUsage
+	}
+	if err := csf.apply(&opts.Recon); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon %s: %v\n", name, err)
+		return errUsage
+	}
+	if err := csf.loadTable(&opts.Recon); err != nil {
+		return err
 	}
 	bar, err := newProgress(e, *progress)
 	if err != nil {
@@ -176,7 +185,7 @@ func runOptions(e *env, name, input, output, task, method, mode, threads, jobs, 
 		return bad("task", fmt.Errorf("%q: want TaskR1, TaskR2, TaskS1 or TaskS2", task))
 	}
 	m := recon.Method(method)
-	if m != recon.MethodZeroFilled && m != recon.MethodSENSE && m != recon.MethodCS {
+	if !methodOK(m) {
 		return bad("method", fmt.Errorf("%q: want zf, sense or cs", method))
 	}
 	opts.Recon.Method = m

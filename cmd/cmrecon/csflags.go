@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+// csFlags are the compressed-sensing flags that recon and run share.
+type csFlags struct {
+	reg, solver, table, floor *string
+	warm                      *int
+}
+
+func addCSFlags(fs *flag.FlagSet) *csFlags {
+	return &csFlags{
+		reg: fs.String("reg", "", "CS regularisers as kind=lambda pairs, e.g. "+
+			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr); default: the CS "+
+			"table's row for the file's modality and mask kind"),
+		solver: fs.String("cs-solver", "", "CS solver: fista or admm (default: fista for one "+
+			"image-domain regulariser, admm otherwise)"),
+		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
+			"(default: the built-in table)"),
+		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
+			"RSS noise floor from the data residual and add it) or off (the denoised image)"),
+		warm: fs.Int("warm-start", 0, "CG-SENSE iterations CS starts from (0: the default, "+
+			"10; negative: start from the zero-filled image)"),
+	}
+}
+
+// methodOK reports whether m is a method the CLI offers.
+func methodOK(m recon.Method) bool {
+	return m == recon.MethodZeroFilled || m == recon.MethodSENSE || m == recon.MethodCS
+}
+
+// apply sets the CS options of o from the flag values (all but the table file, see
+// loadTable); its errors are usage errors and name the flag.
+func (f *csFlags) apply(o *recon.Options) error {
+	regs, err := recon.ParseRegularizers(*f.reg)
+	if err != nil {
+		return fmt.Errorf("--reg: %w", err)
+	}
+	if *f.reg != "" && len(regs) == 0 {
+		return fmt.Errorf("--reg %q: every lambda is zero", *f.reg)
+	}
+	o.CS.Regularizers = regs
+
+	switch s := recon.CSSolver(*f.solver); s {
+	case recon.CSAuto, recon.CSFISTA, recon.CSADMM:
+		o.CS.Solver = s
+	default:
+		return fmt.Errorf("--cs-solver %q: want fista or admm", *f.solver)
+	}
+	switch *f.floor {
+	case "auto":
+		o.CS.NoiseFloor = recon.NoiseFloorAuto
+	case "off":
+		o.CS.NoiseFloor = recon.NoiseFloorOff
+	default:
+		return fmt.Errorf("--noise-floor %q: want auto or off", *f.floor)
+	}
+	o.CS.WarmStart = *f.warm
+	o.CS.Solve.Iterations = o.Iterations
+	o.CS.Solve.Tolerance = o.Tolerance
+	return nil
+}
+
+// loadTable reads the --cs-table file, if any, into o; its errors are not usage errors.
+func (f *csFlags) loadTable(o *recon.Options) error {
+	if *f.table == "" {
+		return nil
+	}
+	t, err := readCSTable(*f.table)
+	if err != nil {
+		return err
+	}
+	o.CS.Table = t
+	return nil
+}
+
+// readCSTable reads a CS defaults table file.
+func readCSTable(path string) (*recon.CSTable, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	t, err := recon.ParseCSTable(fh)
+	if err != nil {
+		return nil, fmt.Errorf("--cs-table %s: %w", path, err)
+	}
+	return t, nil
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/mat"
+	"github.com/cmrecon/cmrecon/phantom"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+func runTune(e *env, args []string) error {
+	fs := newFlags(e, "tune", "--out TABLE.tsv [--phantom] [--scenarios LIST] "+
+		"[--grid kind=l1:l2,...] [--refine N] [--iters N] [--cs-solver S] [--output-mode M] "+
+		"[--layout L] [--seed S] [--threads N] [FULLY_SAMPLED.mat ...]")
+	out := fs.String("out", "", "table file to write (tab-separated; give it to recon, run "+
+		"and demo with --cs-table)")
+	usePhantom := fs.Bool("phantom", false, "add the built-in cine phantom (as cine_sax.mat) "+
+		"to the training data")
+	scen := fs.String("scenarios", "", "comma-separated scenarios such as Uniform8,ktRadial16 "+
+		"(default: the nine of 2025)")
+	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
+		"ttv=0:0.01' (default: wavelet 0.001-0.02 x ttv 0-0.03)")
+	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
+		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
+	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
+	solver := fs.String("cs-solver", "", "CS solver: fista or admm (default: automatic)")
+	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
+		"selection and crop) or full")
+	layout := fs.String("layout", challenge.DefaultLayout, "names of the files' dims in order")
+	seed := fs.Uint64("seed", 1, "seed of the ktGaussian masks")
+	threads := fs.Int("threads", runtime.NumCPU(), "goroutines to use")
+	files, err := parseVariadic(fs, args)
+	if err != nil {
+		return err
+	}
+
+	usage := func(format string, a ...any) error {
+		fmt.Fprintf(e.stderr, "cmrecon tune: "+format+"\n", a...)
+		return errUsage
+	}
+	if *out == "" {
+		return usage("--out is required")
+	}
+	if len(files) == 0 && !*usePhantom {
+		return usage("no training data: give fully sampled files or --phantom")
+	}
+	lay, err := challenge.ParseLayout(*layout)
+	if err != nil {
+		return usage("--layout: %v", err)
+	}
+	scenarios, err := parseScenarios(*scen)
+	if err != nil {
+		return usage("--scenarios: %v", err)
+	}
+	g, err := recon.ParseRegularizerGrid(*grid)
+	if err != nil {
+		return usage("--grid: %v", err)
+	}
+	om := challenge.OutputMode(*mode)
+	if om != challenge.OutputRanking && om != challenge.OutputFull {
+		return usage("--output-mode %q: want ranking or full", *mode)
+	}
+	s := recon.CSSolver(*solver)
+	if s != recon.CSAuto && s != recon.CSFISTA && s != recon.CSADMM {
+		return usage("--cs-solver %q: want fista or admm", *solver)
+	}
+
+	var data []challenge.TuneData
+	if *usePhantom {
+		c, err := phantom.New(phantom.DefaultOptions())
+		if err != nil {
+			return err
+		}
+		data = append(data, challenge.TuneData{Name: challenge.DemoName, KSpace: &c.KSpace})
+	}
+	for _, f := range files {
+		k, err := challenge.ReadKSpace(f, lay, &mat.ReadOptions{Workers: *threads})
+		if err != nil {
+			return err
+		}
+		data = append(data, challenge.TuneData{Name: filepath.Base(f), KSpace: k})
+	}
+
+	start := time.Now()
+	e.log.Info("tune", "data", len(data), "out", *out, "threads", *threads)
+	table, evals, err := challenge.Tune(challenge.TuneOptions{
+		Data: data, Scenarios: scenarios, Grid: g, Refine: *refine, Output: om, Seed: *seed,
+		Threads: *threads,
+		CS:      recon.CSOptions{Solver: s, Solve: recon.SolverOptions{Iterations: *iters}},
+		Progress: func(ev challenge.TuneEval) {
+			e.log.Info("tried", "modality", ev.Group.Modality, "scenario",
+				ev.Group.Scenario.String(), "regs", recon.FormatRegularizers(ev.Regs),
+				"ssim", fmt.Sprintf("%.4f", ev.SSIM), "psnr", fmt.Sprintf("%.2f", ev.PSNR),
+				"seconds", fmt.Sprintf("%.1f", ev.Time.Seconds()))
+		},
+	})
+	if err != nil {
+		return err
+	}
+
+	var b strings.Builder
+	b.WriteString(challenge.TuneTableHeader(fmt.Sprintf("cmrecon tune %s\n%d data set(s), "+
+		"%d evaluations, %s", strings.Join(args, " "), len(data), len(evals),
+		time.Since(start).Round(time.Second))))
+	if _, err := table.WriteTo(&b); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*out, []byte(b.String())); err != nil {
+		return err
+	}
+	fmt.Fprint(e.stdout, b.String())
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it into place.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".cmrecon-*.tmp")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}

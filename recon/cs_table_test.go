@@ -1,0 +1,97 @@
+package recon
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestCSTableLookup(t *testing.T) {
+	const text = `# a comment
+Cine	kt-2d	6	wavelet=0.001	ssim=0.9
+Cine	kt-2d	inf	wavelet=0.003
+Cine	kt-2d	12	wavelet=0.002
+*	kt-2d	inf	tv=0.01
+*	lines	inf	llr=0.02
+`
+	tab, err := ParseCSTable(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var sb strings.Builder
+	if _, err := tab.WriteTo(&sb); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseCSTable(strings.NewReader(sb.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, sb.String())
+	}
+	if len(back.Rows) != 5 || back.Rows[0].Note != "ssim=0.9" ||
+		!math.IsInf(back.Rows[1].MaxR, 1) {
+		t.Errorf("round trip: %+v", back.Rows)
+	}
+
+	// A 2-D mask sampling one point in r (plus one line so that it is not a line mask).
+	pointMaskR := func(r int) *Mask {
+		m := &Mask{NX: 24, NY: 24, NT: 2, Data: make([]float32, 24*24*2)}
+		for i := 0; i < len(m.Data); i += r {
+			m.Data[i] = 1
+		}
+		m.Data[1] = 1
+		return m
+	}
+	lineMaskAll := lineMask(24, 24, 2, 1, 0, false)
+	cases := []struct {
+		mod  string
+		m    *Mask
+		want string
+	}{
+		{"Cine", pointMaskR(4), "wavelet=0.001"},
+		{"Cine", pointMaskR(8), "wavelet=0.002"},
+		{"Cine", pointMaskR(20), "wavelet=0.003"},
+		{"Mapping", pointMaskR(4), "tv=0.01"},
+		{"Cine", lineMaskAll, "llr=0.02"},
+		{"Cine", lineMask(24, 24, 2, 4, 4, true), ""},
+	}
+	for _, c := range cases {
+		kind, r := ClassifyMask(c.m)
+		if got := FormatRegularizers(tab.Lookup(c.mod, c.m)); got != c.want {
+			t.Errorf("%s, %s mask R %.2f: got %q, want %q", c.mod, kind, r, got, c.want)
+		}
+	}
+
+	for _, bad := range []string{"", "# only\n", "Cine kt-2d 6\n", "Cine blobs 6 tv=1\n",
+		"Cine lines -1 tv=1\n", "Cine lines 4 tv=x\n", "Cine lines 4 tv=0\n"} {
+		if _, err := ParseCSTable(strings.NewReader(bad)); err == nil {
+			t.Errorf("ParseCSTable(%q) accepted", bad)
+		}
+	}
+	if DefaultCSTable().Lookup("Cine", lineMaskAll) == nil {
+		t.Error("the built-in table has no row for a line mask")
+	}
+}
+
+func TestParseRegularizerGrid(t *testing.T) {
+	g, err := ParseRegularizerGrid("wavelet=0.001:0.01, ttv=0:0.02:0.03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range g {
+		got = append(got, FormatRegularizers(r))
+	}
+	want := []string{"wavelet=0.001", "wavelet=0.001,ttv=0.02", "wavelet=0.001,ttv=0.03",
+		"wavelet=0.01", "wavelet=0.01,ttv=0.02", "wavelet=0.01,ttv=0.03"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("grid %q, want %q", got, want)
+	}
+	for _, bad := range []string{"wavelet", "wavelet=x", "glitter=1", "tv=1,tv=2"} {
+		if _, err := ParseRegularizerGrid(bad); err == nil {
+			t.Errorf("ParseRegularizerGrid(%q) accepted", bad)
+		}
+	}
+	if g, err := ParseRegularizerGrid(""); g != nil || err != nil {
+		t.Errorf("empty grid: %v, %v", g, err)
+	}
+}
