@@ -110,7 +110,13 @@ func MeasurePlan[T Complex](w *Wisdom, shape []int, axes ...int) *Plan[T] {
 	// yet measured at their default: a pass's speed depends on the caches the passes before
 	// it leave behind. The transform is in place and orthonormal, so that the data keep
 	// their size over repeated runs.
-	item := base.shape[:base.axes[len(base.axes)-1]+1]
+	item := base.shape
+	for k, n := 0, 1; k < len(base.shape); k++ {
+		if n *= base.shape[k]; n == base.itemLen {
+			item = base.shape[:k+1]
+			break
+		}
+	}
 	x := make([]T, base.itemLen)
 	for i := range x {
 		x[i] = T(complex(math.Sin(float64(i)), math.Cos(float64(3*i))))

@@ -149,6 +149,14 @@ func newPlan[T Complex](shape []int, axes []int, choose func(passGeom) choice) *
 		used[a] = true
 		last = max(last, a)
 	}
+	if len(axes) == 1 {
+		// One transformed axis: its lines in the batch axes after it are independent lines
+		// of the same pass, so they join the pass's outer lines instead of forming a batch
+		// of items. A row (axis 0) then gets whole lane blocks of rows and the SIMD
+		// kernels, where an item of one row would run one lane at a time; with one pass
+		// there is no locality between passes to lose.
+		last = len(shape) - 1
+	}
 
 	p := &Plan[T]{
 		shape:   append([]int(nil), shape...),

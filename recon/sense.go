@@ -162,11 +162,10 @@ var planePool sync.Pool // *[]complex64 scratch planes for Normal
 // in work; the products run on the SIMD kernels of package asm. The centring phases are
 // applied once to x and once to dst rather than per coil (see SenseOp).
 //
-// TODO: the map product could be fused with the FFT along x and the weights with the FFT
-// along y in cache-sized blocks, but package fft runs batched transforms along the
-// contiguous axis alone (fft.NewPlan with shape {nx, rows} and axis 0) on its pure-Go
-// kernels, about 4x slower per point than the same pass inside a 2-D plan
-// (BenchmarkRowFFT), so the blocked variant is slower today.
+// TODO: fuse the map product with the FFT along x and the weights with the FFT along y in
+// cache-sized blocks of rows and columns. Package fft now runs a batch of rows (shape
+// {nx, rows}, axis 0) on its SIMD kernels at the speed of the same pass inside a 2-D plan
+// (fft's BenchmarkAxis), which this needs; the blocked operator is not written yet.
 func (a *SenseOp) Normal(dst, x, work []complex64) {
 	n := a.ImageLen()
 	if len(dst) != n || len(x) != n {
