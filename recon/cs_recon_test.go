@@ -107,15 +107,7 @@ func TestReconstructCS(t *testing.T) {
 // error against the folded truth (the RSS of the folded coil images) must be below 0.75 of
 // that with one set (measured 0.58).
 func TestCSTwoSets(t *testing.T) {
-	s := newSim(48, 80, 6, 0, 0)
-	full := kspaceOf([][]*sim{{s}})
-	d := Dims{NX: 48, NY: 40, NC: 6, NZ: 1, NT: 1}
-	k := &KSpace{Dims: d, Data: make([]complex64, d.Len())}
-	for c := range 6 {
-		for y := range 40 {
-			copy(k.Plane(c, 0, 0)[48*y:48*(y+1)], full.Plane(c, 0, 0)[48*2*y:48*(2*y+1)])
-		}
-	}
+	k, _ := foldedKSpace()
 	all := lineMask(48, 40, 1, 1, 0, false)
 	truth, err := Reconstruct(k, all, Options{})
 	if err != nil {

@@ -290,15 +290,7 @@ func TestESPIRiTvsBARTBrain(t *testing.T) {
 // order a nearly degenerate pair), while the first set equals the one-set result exactly.
 // On the unfolded object no pixel needs a second set, so it is dropped.
 func TestESPIRiTTwoMaps(t *testing.T) {
-	s := newSim(48, 80, 6, 0, 0)
-	full := kspaceOf([][]*sim{{s}})
-	d := Dims{NX: 48, NY: 40, NC: 6, NZ: 1, NT: 1}
-	k := &KSpace{Dims: d, Data: make([]complex64, d.Len())}
-	for c := range 6 {
-		for y := range 40 {
-			copy(k.Plane(c, 0, 0)[48*y:48*(y+1)], full.Plane(c, 0, 0)[48*2*y:48*(2*y+1)])
-		}
-	}
+	k, full := foldedKSpace()
 	m := lineMask(48, 40, 1, 1, 0, false)
 
 	two, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 2, Threads: 2})
@@ -354,67 +346,17 @@ func TestESPIRiTTwoMaps(t *testing.T) {
 	}
 }
 
-// TestESPIRiTSecondSet checks the second set of maps on an object folded onto itself (every
-// second ky line of a field of view twice as long, the case the set is for): wherever both
-// sets are kept, each pixel's two vectors are unit length and orthogonal (the second is
-// found in the complement of the first), and the second eigenvalue does not exceed the
-// first. The first set must equal the maps of a one-set run exactly, since it is computed
-// the same way.
-func TestESPIRiTSecondSet(t *testing.T) {
-	s := newSim(48, 80, 6, 0, 0)
-	full := kspaceOf([][]*sim{{s}})
+// foldedKSpace returns the k-space of a 6-coil object folded into half its field of view
+// (every second ky line of a 48x80 acquisition, so the image aliases onto itself, 48x40),
+// and the unfolded 48x80 k-space.
+func foldedKSpace() (folded, full *KSpace) {
+	full = kspaceOf([][]*sim{{newSim(48, 80, 6, 0, 0)}})
 	d := Dims{NX: 48, NY: 40, NC: 6, NZ: 1, NT: 1}
-	k := &KSpace{Dims: d, Data: make([]complex64, d.Len())}
+	folded = &KSpace{Dims: d, Data: make([]complex64, d.Len())}
 	for c := range 6 {
 		for y := range 40 {
-			copy(k.Plane(c, 0, 0)[48*y:48*(y+1)], full.Plane(c, 0, 0)[48*2*y:48*(2*y+1)])
+			copy(folded.Plane(c, 0, 0)[48*y:48*(y+1)], full.Plane(c, 0, 0)[48*2*y:48*(2*y+1)])
 		}
 	}
-	m := lineMask(48, 40, 1, 2, 12, false)
-
-	one, err := EstimateMaps(k, m, ESPIRiTOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	two, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if two.Sets() != 2 {
-		t.Fatalf("%d sets, want 2 on a folded object", two.Sets())
-	}
-	if !slices.Equal(one.Data, two.Set(0).Data) {
-		t.Errorf("the first of two sets differs from the single set")
-	}
-
-	n := d.NX * d.NY
-	a, b := two.Set(0), two.Set(1)
-	both := 0
-	for i := range n {
-		var na, nb float64
-		var dot complex128
-		for c := range d.NC {
-			u, v := complex128(a.Data[c*n+i]), complex128(b.Data[c*n+i])
-			na += real(u * cmplx.Conj(u))
-			nb += real(v * cmplx.Conj(v))
-			dot += cmplx.Conj(u) * v
-		}
-		if na == 0 || nb == 0 {
-			continue
-		}
-		both++
-		// float32 storage and 30 power iterations: unit length and orthogonality to 1e-4.
-		if math.Abs(na-1) > 1e-4 || math.Abs(nb-1) > 1e-4 || cmplx.Abs(dot) > 1e-4 {
-			t.Fatalf("pixel %d: |v1|^2 %.6f, |v2|^2 %.6f, |<v1, v2>| %.3g", i, na, nb,
-				cmplx.Abs(dot))
-		}
-		if b.Eigen[i] > a.Eigen[i]+1e-6 {
-			t.Fatalf("pixel %d: second eigenvalue %v above the first %v", i, b.Eigen[i],
-				a.Eigen[i])
-		}
-	}
-	if both < n/10 {
-		t.Errorf("only %d of %d pixels keep both sets", both, n)
-	}
-	t.Logf("%d of %d pixels keep both sets", both, n)
+	return folded, full
 }
