@@ -102,7 +102,8 @@ var ErrExtraFile = errors.New("extra file submitted")
 // Both roots are found as the scorer finds them: the first folder, top down, that holds a
 // TaskR1, TaskR2, TaskS1 or TaskS2 folder. The submission may also be an archive, as it is
 // uploaded: a .zip, .tar, .tar.gz or .tgz file is unpacked into a temporary folder first
-// (bounded by MaxArchiveBytes), and the report names its files as paths inside the archive. The ground truth of a task is every
+// (bounded by MaxArchiveBytes), and the report names its files as paths inside the
+// archive. The ground truth of a task is every
 // <Task>/<Coil>/<Modality>/<Set>/FullSample_<Task>/<Center>/<Vendor>/<Patient>/<name>.mat;
 // its submissions are the <name>_kus_*.mat files of the same place under
 // UnderSample_<Task> (in test mode also <Task>, see ScoreOptions.Test). Each submission is

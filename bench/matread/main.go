@@ -27,7 +27,8 @@ func main() {
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the reads to this file")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: matread [-n N] [-workers W] [-var NAME] [-cpuprofile OUT] FILE")
+		fmt.Fprintln(os.Stderr,
+			"usage: matread [-n N] [-workers W] [-var NAME] [-cpuprofile OUT] FILE")
 		os.Exit(2)
 	}
 

@@ -14,7 +14,8 @@
 // (undersampled with a mask of the challenge's generator, challenge.GenerateMask, by default
 // Uniform with acceleration r and calib central lines, zeros elsewhere, as bart expects),
 // DIR/ksp_avg (ksp averaged over frames, bart avg's result) and DIR/ref (the challenge's
-// reference: the root sum of squares of the fully sampled coil images). Dims follow BART: readout, phase, 1, coils, then frames in dimension 10. With
+// reference: the root sum of squares of the fully sampled coil images). Dims follow BART:
+// readout, phase, 1, coils, then frames in dimension 10. With
 // -nz above 1 it writes a whole multi-slice file instead (see genFile, and cine.sh).
 //
 // ecalib estimates ESPIRiT maps (recon.EstimateMaps, mask from the non-zero samples) like

@@ -15,8 +15,8 @@ func runScore(e *env, args []string) error {
 		"UnderSample_<Task>/...), or the archive uploaded (.zip, .tar, .tar.gz, .tgz)")
 	task := fs.String("task", "", "score this task only (default: every task of --gt)")
 	sheet := fs.String("sheet", "", "the organisers' patient sheet, .xlsx (a worksheet per "+
-		"task) or CSV (Center, Manufacturer, AnonPatientID, Disease1..4, optional Task): groups TaskR1 by the sheet's centre and "+
-		"manufacturer and the other tasks by disease")
+		"task) or CSV (Center, Manufacturer, AnonPatientID, Disease1..4, optional Task): "+
+		"groups TaskR1 by the sheet's centre and manufacturer and the other tasks by disease")
 	asJSON := fs.Bool("json", false, "print the report as JSON (every file, group and task)")
 	asCSV := fs.Bool("csv", false, "print the report as CSV (file, group and task rows)")
 	asMD := fs.Bool("md", false, "print the report as Markdown tables (the default)")

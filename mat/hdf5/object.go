@@ -221,7 +221,8 @@ func (f *File) walkHeaderV2(o *object, queue []headerBlock, flags uint8, skip in
 			return err
 		}
 		if i > 0 {
-			if err := f.checkSignature(b, "OCHK", "object header continuation", blk.addr); err != nil {
+			err := f.checkSignature(b, "OCHK", "object header continuation", blk.addr)
+			if err != nil {
 				return err
 			}
 		}
