@@ -191,7 +191,11 @@ func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage
 	}
 	regs := opts.Regularizers
 	if regs == nil {
-		regs = opts.Regs(m)
+		if regs = opts.Regs(m); regs == nil {
+			kind, r := ClassifyMask(m)
+			return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
+				"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
+		}
 	}
 	if err := checkCS(regs, opts); err != nil {
 		return nil, err
@@ -248,20 +252,22 @@ func combineSets(sets []*ComplexImage) *ComplexImage {
 }
 
 // Regs returns the regularisers CS uses with mask m: Regularizers when set, else the row
-// of Table (or DefaultCSTable) for Modality and m.
+// of Table for Modality and m, else that of DefaultCSTable (a table of one's own may cover
+// only some modalities or masks).
 func (o CSOptions) Regs(m *Mask) []Regularizer {
 	if o.Regularizers != nil {
 		return o.Regularizers
-	}
-	t := o.Table
-	if t == nil {
-		t = DefaultCSTable()
 	}
 	mod := o.Modality
 	if mod == "" {
 		mod = AnyModality
 	}
-	return t.Lookup(mod, m)
+	if o.Table != nil {
+		if regs := o.Table.Lookup(mod, m); regs != nil {
+			return regs
+		}
+	}
+	return DefaultCSTable().Lookup(mod, m)
 }
 
 // checkCS reports CS settings that cannot work.

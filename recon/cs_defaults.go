@@ -192,10 +192,29 @@ func (t *CSTable) WriteTo(w io.Writer) (int64, error) {
 
 // Lookup returns the regularisers for data of the given modality sampled with m: among the
 // rows of m's kind for that modality (or, when it has none, for AnyModality), the one with
-// the smallest MaxR not below m's acceleration, else the one with the largest MaxR. It
-// returns nil when no row has m's kind.
+// the smallest MaxR not below m's acceleration, else the one with the largest MaxR. When
+// no row has m's kind, the rows of the nearest kind serve in the same way (kt-lines and
+// lines stand in for each other, as both sample whole phase-encoding lines; any kind for
+// kt-2d). It returns nil only for a table with no row for the modality or AnyModality.
 func (t *CSTable) Lookup(modality string, m *Mask) []Regularizer {
 	kind, r := ClassifyMask(m)
+	for _, k := range kindFallback[kind] {
+		if regs := t.lookup(modality, k, r); regs != nil {
+			return regs
+		}
+	}
+	return nil
+}
+
+// kindFallback lists, for each mask kind, the kinds whose rows Lookup tries in order.
+var kindFallback = map[MaskKind][]MaskKind{
+	MaskLines:   {MaskLines, MaskKtLines, MaskKt2D},
+	MaskKtLines: {MaskKtLines, MaskLines, MaskKt2D},
+	MaskKt2D:    {MaskKt2D, MaskKtLines, MaskLines},
+}
+
+// lookup is Lookup for one kind of mask of acceleration r.
+func (t *CSTable) lookup(modality string, kind MaskKind, r float64) []Regularizer {
 	pick := func(mod string) *CSTableRow {
 		var best *CSTableRow
 		for i := range t.Rows {

@@ -52,7 +52,8 @@ Cine	kt-2d	12	wavelet=0.002
 		{"Cine", pointMaskR(20), "wavelet=0.003"},
 		{"Mapping", pointMaskR(4), "tv=0.01"},
 		{"Cine", lineMaskAll, "llr=0.02"},
-		{"Cine", lineMask(24, 24, 2, 4, 4, true), ""},
+		{"Cine", lineMask(24, 24, 2, 4, 4, true), "llr=0.02"}, // no kt-lines row: lines rows
+
 	}
 	for _, c := range cases {
 		kind, r := ClassifyMask(c.m)
@@ -69,6 +70,17 @@ Cine	kt-2d	12	wavelet=0.002
 	}
 	if DefaultCSTable().Lookup("Cine", lineMaskAll) == nil {
 		t.Error("the built-in table has no row for a line mask")
+	}
+
+	// The built-in table must serve every modality with every kind of mask, whatever the
+	// rows it happens to have (a Mapping file with a ktGaussian mask once found none).
+	ktLines := lineMask(24, 24, 12, 4, 4, true)
+	for _, mod := range []string{"Cine", "Mapping", "T1rho", "LGE", AnyModality} {
+		for _, m := range []*Mask{lineMaskAll, ktLines, pointMaskR(6)} {
+			if kind, _ := ClassifyMask(m); DefaultCSTable().Lookup(mod, m) == nil {
+				t.Errorf("built-in table: nothing for %s with a %s mask", mod, kind)
+			}
+		}
 	}
 }
 
