@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -227,6 +229,9 @@ func Run(ctx context.Context, opts RunOptions) (*RunReport, error) {
 	if err := checkSettings(opts.Output, rep.Settings); err != nil {
 		return nil, err
 	}
+	if err := claimSettings(opts.Output, rep.Settings); err != nil {
+		return nil, err
+	}
 
 	todo := rep.plan(opts, opts.Shard.Select(files), previousRun(opts.Output, opts.Shard))
 	s := newScheduler(opts, rep)
@@ -308,12 +313,76 @@ func runSettings(opts RunOptions) string {
 		mode = OutputRanking
 	}
 	s := fmt.Sprintf("method=%s output-mode=%s layout=%s", method, mode, opts.Layout)
-	if method != recon.MethodZeroFilled {
-		r := opts.Recon
+	r := opts.Recon
+	switch method {
+	case recon.MethodSENSE:
 		s += fmt.Sprintf(" solver=%s lambda=%g iters=%d tol=%g", r.Solver, r.Lambda,
 			r.Iterations, r.Tolerance)
+	case recon.MethodCS:
+		c := r.CS
+		regs := "table"
+		if c.Regularizers != nil {
+			regs = recon.FormatRegularizers(c.Regularizers)
+		}
+		table := "built-in"
+		if c.Table != nil {
+			var b strings.Builder
+			c.Table.WriteTo(&b)
+			table = fmt.Sprintf("%016x", fnv64(b.String()))
+		}
+		s += fmt.Sprintf(" regs=%s table=%s cs-solver=%s iters=%d tol=%g step=%g rho=%g "+
+			"inner=%d warm-start=%d noise-floor=%s seed=%d", regs, table, c.Solver,
+			max(r.Iterations, c.Solve.Iterations), max(r.Tolerance, c.Solve.Tolerance),
+			c.Solve.Step, c.Solve.Rho, c.Solve.InnerIterations, c.WarmStart, c.NoiseFloor,
+			c.Seed)
 	}
 	return s
+}
+
+// fnv64 is the 64-bit FNV-1a hash of s.
+func fnv64(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// SettingsName is the file in which the first run on an output folder records its
+// settings (RunOptions.Settings), so that later runs, shards included, can check theirs.
+const SettingsName = "cmrecon-settings.txt"
+
+// claimSettings records want as the settings of the output folder out, or checks them
+// against the ones recorded there. The file is written under a temporary name and linked
+// into place, which fails if it exists, so two runs that start at once cannot both claim
+// the folder with different settings.
+func claimSettings(out, want string) error {
+	path := filepath.Join(out, SettingsName)
+	tmp, err := os.CreateTemp(out, "."+SettingsName+".tmp*")
+	if err != nil {
+		return fmt.Errorf("challenge: %s: %w", out, err)
+	}
+	_, werr := tmp.WriteString(want + "\n")
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	defer os.Remove(tmp.Name())
+	if werr != nil {
+		return fmt.Errorf("challenge: %s: %w", path, werr)
+	}
+	if err := os.Link(tmp.Name(), path); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("challenge: %s: %w", path, err)
+	}
+
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("challenge: %s: %w", path, err)
+	}
+	if have := strings.TrimSpace(string(b)); have != want {
+		return fmt.Errorf("challenge: %s holds outputs made with other settings (%s); this "+
+			"run has %s: use another output folder", out, have, want)
+	}
+	return nil
 }
 
 // checkSettings refuses an output folder holding a run report (of any shard) whose

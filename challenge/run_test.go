@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cmrecon/cmrecon/phantom"
@@ -378,5 +379,42 @@ func TestRunSettingsMismatch(t *testing.T) {
 	rep, err := Run(context.Background(), opts)
 	if err != nil || rep.Skipped != 2 {
 		t.Errorf("resuming with the same settings: %v, %d skipped", err, rep.Skipped)
+	}
+}
+
+// TestRunSettingsRace starts two shards of one tree at the same moment, one zero-filled and
+// one CS: whichever claims the output folder first runs, the other must be refused, so that
+// the tree never holds two reconstructions. It also checks that a change of the CS
+// regularisers counts as other settings.
+func TestRunSettingsRace(t *testing.T) {
+	tree, _ := simulatedTree(t, 1)
+	for range 3 {
+		out := filepath.Join(t.TempDir(), "out")
+		errs := make([]error, 2)
+		methods := []recon.Method{recon.MethodZeroFilled, recon.MethodCS}
+		var wg sync.WaitGroup
+		for i, m := range methods {
+			wg.Go(func() {
+				_, errs[i] = Run(context.Background(), RunOptions{Input: tree, Output: out,
+					Threads: 1, Shard: Shard{Index: i, Count: 2}, Recon: recon.Options{Method: m}})
+			})
+		}
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) {
+			t.Fatalf("both or neither shard ran: %v, %v", errs[0], errs[1])
+		}
+	}
+
+	out := filepath.Join(t.TempDir(), "out")
+	cs := RunOptions{Input: tree, Output: out, Threads: 2, Recon: recon.Options{
+		Method: recon.MethodCS, CS: recon.CSOptions{Regularizers: []recon.Regularizer{
+			{Kind: recon.RegTV, Lambda: 0.003}}}}}
+	if _, err := Run(context.Background(), cs); err != nil {
+		t.Fatal(err)
+	}
+	cs.Recon.CS.Regularizers[0].Lambda = 0.01
+	if _, err := Run(context.Background(), cs); err == nil ||
+		!strings.Contains(err.Error(), "regs=tv=0.003") {
+		t.Errorf("CS with another lambda into the same folder: error %v", err)
 	}
 }
