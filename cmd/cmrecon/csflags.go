@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/cmrecon/cmrecon/recon"
@@ -92,4 +93,38 @@ func readCSTable(path string) (*recon.CSTable, error) {
 		return nil, fmt.Errorf("--cs-table %s: %w", path, err)
 	}
 	return t, nil
+}
+
+// methodFlags are the flags that only some methods read.
+var methodFlags = map[string]recon.Method{
+	"reg": recon.MethodCS, "cs-solver": recon.MethodCS, "cs-table": recon.MethodCS,
+	"noise-floor": recon.MethodCS, "warm-start": recon.MethodCS,
+	"solver": recon.MethodSENSE, "lambda": recon.MethodSENSE,
+}
+
+// checkSolverFlags refuses iteration settings that no method can use and warns of flags
+// given on the command line that the chosen method does not read, and of the per-column
+// CG-SENSE solver without a Tikhonov weight, which converges to the noisy unregularised
+// least-squares image within ny iterations (--solver lines runs bart pics' iteration).
+func checkSolverFlags(e *env, fs *flag.FlagSet, m recon.Method, o recon.Options) error {
+	switch {
+	case !(o.Lambda >= 0) || math.IsInf(o.Lambda, 0):
+		return fmt.Errorf("--lambda %v: want a finite number at least 0", o.Lambda)
+	case o.Iterations < 0:
+		return fmt.Errorf("--iters %d: want 0 (the default) or more", o.Iterations)
+	case !(o.Tolerance >= 0) || math.IsInf(o.Tolerance, 0):
+		return fmt.Errorf("--tol %v: want a finite number at least 0", o.Tolerance)
+	}
+
+	fs.Visit(func(f *flag.Flag) {
+		if want, ok := methodFlags[f.Name]; ok && want != m {
+			e.log.Warn("flag not used by this method", "flag", "--"+f.Name, "method", m,
+				"used_by", want)
+		}
+	})
+	if m == recon.MethodSENSE && o.Solver == recon.SolverColumns && o.Lambda == 0 {
+		e.log.Warn("--solver columns with --lambda 0 converges to the unregularised " +
+			"least-squares image, which is noisy; --solver lines gives bart pics' iteration")
+	}
+	return nil
 }

@@ -596,3 +596,26 @@ func TestTuneCommand(t *testing.T) {
 		t.Errorf("tune without data: exit %d, want 2", code)
 	}
 }
+
+// TestNumericFlags checks that sizes and solver settings out of range are usage errors
+// whatever the method, rather than silently replaced or ignored.
+func TestNumericFlags(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := smallCine(t, dir, "cine_sax.mat")
+	out := filepath.Join(dir, "o.mat")
+	for _, args := range [][]string{
+		{"--max-memory", "9223372036854775808"}, {"--max-memory", "NaN"},
+		{"--max-memory", "Inf"}, {"--max-memory", "8589934592G"}, {"--max-memory", "0.1"},
+		{"--method", "cs", "--lambda", "-1"}, {"--method", "zf", "--lambda", "NaN"},
+		{"--iters", "-5"}, {"--tol", "-1"},
+	} {
+		code, _, errOut := cli(t, append(append([]string{"recon"}, args...), in, out)...)
+		if code != 2 || !strings.Contains(errOut, args[len(args)-2]) {
+			t.Errorf("recon %v: exit %d, stderr %q; want 2 naming %s", args, code,
+				lastLine(errOut), args[len(args)-2])
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused command wrote %s", out)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -91,6 +92,10 @@ func runRecon(e *env, args []string) error {
 	ro := recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
 		Tolerance: *tol, Solver: sv, MaxMemory: budget,
 		Plan: func(p recon.Plan) { logPlan(e, p) }}
+	if err := checkSolverFlags(e, fs, m, ro); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
+		return errUsage
+	}
 	if err := csf.apply(&ro); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
 		return errUsage
@@ -210,8 +215,12 @@ func parseBytes(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
+	if err != nil || !(v > 0) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("%q is not a size such as 8G or 512M", s)
 	}
-	return int64(v * float64(mult)), nil
+	b := v * float64(mult)
+	if b < 1<<20 || b >= 1<<62 {
+		return 0, fmt.Errorf("%q is outside the sizes a budget can have (1M to 4E)", s)
+	}
+	return int64(b), nil
 }

@@ -111,6 +111,10 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 			*solver)
 		return errUsage
 	}
+	if err := checkSolverFlags(e, fs, opts.Recon.Method, opts.Recon); err != nil {
+		fmt.Fprintf(e.stderr, "cmrecon %s: %v\n", name, err)
+		return errUsage
+	}
 	if err := csf.apply(&opts.Recon); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon %s: %v\n", name, err)
 		return errUsage
