@@ -233,6 +233,14 @@ func tuneGroup(g TuneGroup, ps []tuneProblem, opts TuneOptions) (TuneEval, []Tun
 	if grid == nil {
 		grid = DefaultTuneGrid(ps[0].nt)
 	}
+	grid = slices.DeleteFunc(slices.Clone(grid), func(regs []recon.Regularizer) bool {
+		// No term with a weight: CS would take its defaults, not this point.
+		return !slices.ContainsFunc(regs, func(r recon.Regularizer) bool { return r.Lambda > 0 })
+	})
+	if len(grid) == 0 {
+		return TuneEval{}, nil, fmt.Errorf("challenge: tune: every grid point has all " +
+			"lambdas 0")
+	}
 	seen := map[string]TuneEval{}
 	var evals []TuneEval
 	eval := func(regs []recon.Regularizer) (TuneEval, error) {

@@ -106,4 +106,13 @@ func TestParseRegularizerGrid(t *testing.T) {
 	if g, err := ParseRegularizerGrid(""); g != nil || err != nil {
 		t.Errorf("empty grid: %v, %v", g, err)
 	}
+
+	// The combination of zeros has no term and is dropped; zeros alone are an error.
+	if g, err := ParseRegularizerGrid("wavelet=0:0.0001,tv=0:0.0001"); err != nil ||
+		len(g) != 3 {
+		t.Errorf("grid with a combination of zeros: %v, %v; want 3 combinations", g, err)
+	}
+	if _, err := ParseRegularizerGrid("tv=0,wavelet=0"); err == nil {
+		t.Error("a grid of zeros only was accepted")
+	}
 }
