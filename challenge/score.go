@@ -74,8 +74,15 @@ type TaskScore struct {
 	// tasks, from the sheet), or "centre+vendor (no sheet)".
 	Grouping string `json:"grouping"`
 
-	// Expected maps each group to N_g, its number of ground-truth files.
+	// Expected maps each group to N_g, its number of ground-truth files. A ground truth
+	// with several submissions (several scenarios of one file, as cmrecon simulate
+	// --per-file makes; the challenge's trees have one) counts once per submission, so
+	// that every scenario weighs as one file and the means stay means.
 	Expected map[string]int `json:"expected"`
+
+	// Unlisted lists the ground-truth files whose patient the sheet does not have when
+	// files are grouped by disease: they belong to no group and count in no score.
+	Unlisted []string `json:"unlisted,omitempty"`
 
 	// Ignored lists the submissions that were not scored: in test mode (ScoreOptions.Test)
 	// the ones without a ground truth and the second and later ones of a ground truth.
@@ -264,7 +271,7 @@ func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, err
 	}
 
 	group := grouper(task, opts.Sheet, &ts.Grouping)
-	ts.Expected = expectedCounts(gts, task, opts.Sheet, group)
+	ts.Expected = expectedCounts(gts, bySub, task, opts.Sheet, group)
 	keys := slices.SortedFunc(func(yield func(gtKey) bool) {
 		for k := range gts {
 			if !yield(k) {
@@ -277,6 +284,9 @@ func scoreTask(gtRoot, subRoot, task string, opts ScoreOptions) (*TaskScore, err
 		files, err := scoreOne(k, gts[k], bySub[k], opts)
 		if err != nil {
 			return nil, err
+		}
+		if ts.Grouping == "disease" && len(group(k)) == 0 {
+			ts.Unlisted = append(ts.Unlisted, gts[k].Path())
 		}
 		for _, f := range files {
 			f.Groups = uniqueGroups(group(k))
@@ -432,16 +442,17 @@ func grouper(task string, sheet *Sheet, how *string) func(gtKey) []string {
 // ground-truth files per centre and vendor folder, diseases count each patient's files
 // toward each disease the patient's row lists (twice if it lists one twice, as the scorer
 // counts).
-func expectedCounts(gts map[gtKey]TreePath, task string, sheet *Sheet,
-	group func(gtKey) []string) map[string]int {
+func expectedCounts(gts map[gtKey]TreePath, subs map[gtKey][]TreePath, task string,
+	sheet *Sheet, group func(gtKey) []string) map[string]int {
 	n := map[string]int{}
 	for k := range gts {
+		w := max(1, len(subs[k]))
 		if task == "TaskR1" || sheet == nil {
-			n[k.center+"_"+k.vendor]++
+			n[k.center+"_"+k.vendor] += w
 			continue
 		}
 		for _, g := range group(k) {
-			n[g]++
+			n[g] += w
 		}
 	}
 	return n

@@ -68,7 +68,8 @@ func (t TaskScore) MarshalJSON() ([]byte, error) {
 		Summary  summary        `json:"summary"`
 		Files    []ScoredFile   `json:"files"`
 		Ignored  []string       `json:"ignored,omitempty"`
-	}{t.Task, t.Grouping, t.Expected, out, t.Files, t.Ignored})
+		Unlisted []string       `json:"unlisted,omitempty"`
+	}{t.Task, t.Grouping, t.Expected, out, t.Files, t.Ignored, t.Unlisted})
 }
 
 // WriteJSON writes the report as one indented JSON object; NaN and infinite scores are null.
@@ -162,6 +163,12 @@ func (r *ScoreReport) WriteMarkdown(w io.Writer) error {
 			for _, f := range bad {
 				fmt.Fprintf(w, "- %s/%s/%s/%s/%s: %s\n", f.Modality, f.Center, f.Vendor,
 					f.Patient, f.File, f.Comment)
+			}
+		}
+		if len(t.Unlisted) > 0 {
+			fmt.Fprintln(w, "\nNot in the sheet (no disease group; counted nowhere):")
+			for _, p := range t.Unlisted {
+				fmt.Fprintf(w, "- %s\n", p)
 			}
 		}
 		if len(t.Ignored) > 0 {

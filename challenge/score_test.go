@@ -808,3 +808,47 @@ wb.save(sys.argv[1])
 		t.Errorf("a CSV named .xlsx: error %v, want one naming %s", err, bad)
 	}
 }
+
+// TestScoreSeveralScenarios scores a ground truth with two submissions (two scenarios of one
+// file, as simulate --per-file 2 makes): each counts as one expected file, so the group's
+// score is the mean of the two and never above 1. It also checks that, with a sheet, a
+// patient the sheet lacks is reported as unlisted rather than dropped in silence.
+func TestScoreSeveralScenarios(t *testing.T) {
+	gt, sub := t.TempDir(), t.TempDir()
+	writeScoreTree(t, gt, sub, []scoreCase{
+		{task: "TaskR1", modality: "Cine", center: "Center001", vendor: "UIH_30T_umr780",
+			patient: "P001", name: "cine_sax", amp: 0.05, scenario: "Uniform8"},
+		{task: "TaskR1", modality: "Cine", center: "Center001", vendor: "UIH_30T_umr780",
+			patient: "P001", name: "cine_sax", amp: 0.2, scenario: "ktRadial16"},
+	})
+	rep, err := ScoreTree(gt, sub, ScoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := fileScore(t, 0.05), fileScore(t, 0.2)
+	ts := rep.Tasks[0]
+	if ts.Expected["Center001_UIH_30T_umr780"] != 2 {
+		t.Errorf("expected %v, want 2 for the group", ts.Expected)
+	}
+	checkFinal(t, ts.Summary, (a.PSNR+b.PSNR)/2, (a.SSIM+b.SSIM)/2, (a.NMSE+b.NMSE)/2)
+
+	gt2, sub2 := t.TempDir(), t.TempDir()
+	writeScoreTree(t, gt2, sub2, []scoreCase{
+		{task: "TaskR2", modality: "Cine", center: "Center001", vendor: "UIH_30T_umr780",
+			patient: "P001", name: "cine_sax", amp: 0.05, scenario: "Uniform8"},
+		{task: "TaskR2", modality: "Cine", center: "Center001", vendor: "UIH_30T_umr780",
+			patient: "P002", name: "cine_sax", amp: 0.2, scenario: "Uniform8"},
+	})
+	sheet, err := ReadSheet(strings.NewReader("Center,Manufacturer,AnonPatientID,Disease1\n"+
+		"Center001,UIH_30T_umr780,P001,HCM\n"), "s.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = ScoreTree(gt2, sub2, ScoreOptions{Sheet: sheet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := rep.Tasks[0].Unlisted; len(u) != 1 || !strings.Contains(u[0], "P002") {
+		t.Errorf("unlisted %v, want the P002 file", u)
+	}
+}

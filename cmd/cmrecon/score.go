@@ -60,6 +60,13 @@ func runScore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, t := range rep.Tasks {
+		if len(t.Unlisted) > 0 {
+			e.log.Warn("ground-truth files whose patient the sheet lacks are in no disease "+
+				"group and count nowhere", "task", t.Task, "files", len(t.Unlisted),
+				"first", t.Unlisted[0])
+		}
+	}
 	if *plotPath != "" {
 		if err := rep.PlotSSIM(*plotPath); err != nil {
 			return err
