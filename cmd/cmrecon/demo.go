@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,7 +37,9 @@ func runDemo(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "cmrecon demo: --methods: %q: want zf, sense or cs\n", s)
 			return errUsage
 		}
-		ms = append(ms, m)
+		if !slices.Contains(ms, m) {
+			ms = append(ms, m)
+		}
 	}
 	ro := recon.Options{Iterations: *iters}
 	if err := csf.apply(&ro); err != nil {

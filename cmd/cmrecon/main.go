@@ -30,6 +30,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,7 +83,8 @@ func main() {
 }
 
 // run executes the command line args and returns the process exit status: 0 on success, 1
-// when the work failed, 2 for a command-line mistake.
+// when the work failed, 2 for a command-line mistake, 130 for a run stopped by an interrupt
+// (the shell's status for a command ended by Ctrl-C).
 func run(args []string, stdout, stderr io.Writer) int {
 	e := &env{
 		stdout: stdout,
@@ -111,6 +113,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fmt.Fprintf(stderr, "cmrecon %s: %s\n", c.name, oneLine(err.Error()))
+		if errors.Is(err, context.Canceled) {
+			return 130
+		}
 		return 1
 	}
 	fmt.Fprintf(stderr, "cmrecon: unknown command %q\n", args[0])
