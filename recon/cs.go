@@ -38,9 +38,20 @@ const (
 	// frames) of 8 x 8 blocks on a randomly shifted grid (LocallyLowRank). Ignored when
 	// there is one frame.
 	RegLLR RegKind = "llr"
+
+	// RegLPlus and RegSPlus are the two weights of low rank plus sparse (L+S, Otazu et
+	// al. 2015; LPlusS): the series is modelled as x = L + S with lplus times the nuclear
+	// norm of the Casorati matrix (pixels x frames) of L and splus times the l1 norm of the
+	// temporal Fourier transform of S (every frequency). They come together or not at all
+	// (either alone is a degenerate model) and count as one regulariser; the output is
+	// L + S. Any other regulariser applies to the image L + S; FISTA and POGM take L+S
+	// alone, ADMM and the primal-dual solver L+S with others. Ignored when there is one
+	// frame.
+	RegLPlus RegKind = "lplus"
+	RegSPlus RegKind = "splus"
 )
 
-var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR}
+var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR, RegLPlus, RegSPlus}
 
 // Regularizer is one term of a CS objective: Lambda times the penalty of Kind.
 type Regularizer struct {
@@ -102,11 +113,15 @@ func FormatRegularizers(rs []Regularizer) string {
 type CSSolver string
 
 // The CS solvers. CSAuto picks FISTA when there is one regulariser applied to the image
-// itself (wavelet, tfft, llr) and ADMM otherwise, as BART's pics does.
+// itself (wavelet, tfft, llr, or L+S) and ADMM otherwise, as BART's pics does. CSPOGM
+// (POGM) takes the same single terms as FISTA; CSPrimalDual (PrimalDual) any terms, as
+// ADMM does, with no inner conjugate-gradient steps.
 const (
-	CSAuto  CSSolver = ""
-	CSFISTA CSSolver = "fista"
-	CSADMM  CSSolver = "admm"
+	CSAuto       CSSolver = ""
+	CSFISTA      CSSolver = "fista"
+	CSADMM       CSSolver = "admm"
+	CSPOGM       CSSolver = "pogm"
+	CSPrimalDual CSSolver = "pd"
 )
 
 // DefaultWarmStart is the number of CG-SENSE iterations CS starts from.
@@ -284,6 +299,9 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 				"non-negative number", r.Kind, r.Lambda)
 		}
 	}
+	if err := checkLPlusS(regs); err != nil {
+		return err
+	}
 	s := opts.Solve
 	if err := checkSolver(0, s.Iterations, s.Tolerance); err != nil {
 		return err
@@ -295,8 +313,12 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 		return fmt.Errorf("recon: ADMM rho %v is not a finite non-negative number", s.Rho)
 	case s.InnerIterations < 0:
 		return fmt.Errorf("recon: ADMM inner iterations %d is negative", s.InnerIterations)
-	case opts.Solver != CSAuto && opts.Solver != CSFISTA && opts.Solver != CSADMM:
-		return fmt.Errorf("recon: unknown CS solver %q (want fista or admm)", opts.Solver)
+	case !(s.DualStep >= 0) || math.IsInf(s.DualStep, 0):
+		return fmt.Errorf("recon: primal-dual step %v is not a finite non-negative number",
+			s.DualStep)
+	case !slices.Contains(csSolvers, opts.Solver):
+		return fmt.Errorf("recon: unknown CS solver %q (want %s)", opts.Solver,
+			csSolverList())
 	case opts.NoiseFloor != NoiseFloorAuto && opts.NoiseFloor != NoiseFloorOff:
 		return fmt.Errorf("recon: unknown noise floor mode %q (want off or empty)",
 			opts.NoiseFloor)
@@ -461,8 +483,14 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, n
 		ws = DefaultWarmStart
 	}
 	p.warmStart(x, ws)
+	pr, err := p.problem(x, regs, ts)
+	if err != nil {
+		return err
+	}
+	ts = pr.terms
 
 	so := opts.Solve
+	so.Step = so.withDefaults().Step * pr.step
 	if opts.Progress != nil {
 		so.Progress = func(iter int, change float64) {
 			opts.Progress(Progress{Slice: iz, Iteration: iter, Residual: change, Solved: iz,
@@ -480,15 +508,23 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, n
 	var res SolverResult
 	switch {
 	case len(ts) == 0:
-	case solver == CSFISTA:
+	case solver == CSFISTA || solver == CSPOGM:
 		if len(ts) != 1 || ts[0].Op != nil {
-			return errors.New("recon: FISTA takes one regulariser applied to the image " +
-				"(wavelet, tfft or llr); use ADMM for others and for several")
+			return fmt.Errorf("recon: %s takes one regulariser applied to the image "+
+				"(wavelet, tfft, llr, or lplus with splus); use admm or pd for others and "+
+				"for several", solver)
 		}
-		res = FISTA(p.normal, p.b, x, ts[0].Prox, so)
+		if solver == CSFISTA {
+			res = FISTA(pr.normal, pr.b, pr.x, ts[0].Prox, so)
+		} else {
+			res = POGM(pr.normal, pr.b, pr.x, ts[0].Prox, so)
+		}
+	case solver == CSPrimalDual:
+		res = PrimalDual(pr.normal, pr.b, pr.x, ts, so)
 	default:
-		res = ADMM(p.normal, p.b, x, ts, so)
+		res = ADMM(pr.normal, pr.b, pr.x, ts, so)
 	}
+	pr.finish(x)
 
 	s := complex(float32(p.scale), 0)
 	for i := range x {

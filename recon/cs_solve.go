@@ -24,7 +24,8 @@ type Term struct {
 	Prox Prox
 }
 
-// SolverOptions configures FISTA and ADMM. Zero values select the defaults above.
+// SolverOptions configures FISTA, POGM, ADMM and PrimalDual. Zero values select the
+// defaults above.
 type SolverOptions struct {
 	// Iterations is the number of iterations (0: DefaultIterations).
 	Iterations int
@@ -33,13 +34,17 @@ type SolverOptions struct {
 	// iteration, as BART's pics does, which keeps runs reproducible and comparable.
 	Tolerance float64
 
-	// Step is FISTA's gradient step (0: DefaultStep). It must be at most 1/|A^H A|.
+	// Step is FISTA's and POGM's gradient step (0: DefaultStep). It must be at most
+	// 1/|A^H A|; PrimalDual takes 1/Step as the Lipschitz constant of the data term.
 	Step float64
 
 	// Rho is ADMM's penalty parameter and InnerIterations the conjugate-gradient steps of
 	// its x update (0: DefaultRho, DefaultInnerIterations).
 	Rho             float64
 	InnerIterations int
+
+	// DualStep is PrimalDual's dual step sigma (0: DefaultDualStep, see PrimalDual).
+	DualStep float64
 
 	// Progress, when not nil, is called after every iteration with the iteration number
 	// (from 1) and the relative change |x_k - x_(k-1)| / |x_k|.
@@ -62,12 +67,13 @@ func (o SolverOptions) withDefaults() SolverOptions {
 	return o
 }
 
-// SolverResult reports how a FISTA or ADMM run ended.
+// SolverResult reports how a solver run ended.
 type SolverResult struct {
 	Iterations int     // iterations performed
 	Change     float64 // last relative change of x
-	Restarts   int     // FISTA momentum restarts
+	Restarts   int     // FISTA and POGM momentum restarts
 	Operators  int     // applications of the normal operator N
+	Residual   float64 // PrimalDual's last relative primal-dual residual
 }
 
 // FISTA minimises

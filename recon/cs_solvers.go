@@ -1,0 +1,29 @@
+package recon
+
+import (
+	"fmt"
+	"strings"
+)
+
+var csSolvers = []CSSolver{CSAuto, CSFISTA, CSPOGM, CSADMM, CSPrimalDual}
+
+// csSolverList returns the names of the CS solvers, auto excluded, for messages.
+func csSolverList() string {
+	s := make([]string, 0, len(csSolvers))
+	for _, v := range csSolvers[1:] {
+		s = append(s, string(v))
+	}
+	return strings.Join(s, ", ")
+}
+
+// ParseCSSolver parses the name of a CS solver as the command line's --cs-solver gives it:
+// fista, pogm, admm, pd (primal-dual), or the empty string for CSAuto.
+func ParseCSSolver(s string) (CSSolver, error) {
+	v := CSSolver(strings.ToLower(strings.TrimSpace(s)))
+	for _, c := range csSolvers {
+		if v == c {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("recon: unknown CS solver %q (want one of %s)", s, csSolverList())
+}
