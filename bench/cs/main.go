@@ -66,6 +66,7 @@ type config struct {
 	iters       int
 	inner       int
 	rho         float64
+	dualStep    float64
 	refine      int
 	bart        bool
 	bartThreads int
@@ -94,6 +95,8 @@ func main() {
 	inner := flag.Int("inner", 0, "cmrecon ADMM conjugate-gradient steps per iteration "+
 		"(0: the default)")
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
+	dualStep := flag.Float64("dual-step", 0, "cmrecon primal-dual dual step sigma (0: the "+
+		"default)")
 	useBART := flag.Bool("bart", true, "run BART pics")
 	bartThreads := flag.Int("bart-threads", 2, "OMP_NUM_THREADS for bart")
 	bartMaps := flag.String("bart-maps", "1", "sets of ESPIRiT maps for BART (ecalib -m), "+
@@ -106,7 +109,7 @@ func main() {
 	grid := flag.String("cs-grid", "", "also sweep cmrecon CS over this grid, e.g. "+
 		"'wavelet=0.001:0.003,ttv=0.01:0.03', and report the best")
 	tablePath := flag.String("cs-table", "", "CS defaults table (default: the built-in one)")
-	solver := flag.String("solver", "", "cmrecon CS solver: fista or admm (default: auto)")
+	solver := flag.String("solver", "", "cmrecon CS solver: fista, pogm, admm or pd (default: auto)")
 	floor := flag.String("noise-floor", "", "cmrecon CS noise floor: off or empty (auto)")
 	refine := flag.Int("refine", 1, "-tune refinement (see challenge.TuneOptions.Refine)")
 	tuneOut := flag.String("tune", "", "instead of comparing, tune cmrecon's CS on the datasets "+
@@ -120,7 +123,7 @@ func main() {
 	flag.Parse()
 
 	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
-		rho: *rho, refine: *refine, bart: *useBART,
+		rho: *rho, dualStep: *dualStep, refine: *refine, bart: *useBART,
 		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir,
 		floor: recon.NoiseFloor(*floor)}
 	var err error
@@ -243,7 +246,7 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 		Grid: c.csGrid, Refine: c.refine, Seed: c.seed, Threads: c.threads,
 		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor,
 			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
-				Rho: c.rho}},
+				Rho: c.rho, DualStep: c.dualStep}},
 		Progress: func(e challenge.TuneEval) {
 			log.Printf("  %-8s %-13s %-36s %.4f %.2f dB %.1fs", e.Group.Modality,
 				e.Group.Scenario, recon.FormatRegularizers(e.Regs), e.SSIM, e.PSNR,
@@ -307,7 +310,8 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 	}
 	cso := recon.CSOptions{Modality: d.modality, Table: c.table, Solver: c.solver,
 		NoiseFloor: c.floor,
-		Solve:      recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho}}
+		Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho,
+			DualStep: c.dualStep}}
 	cso.Regularizers = cso.Regs(m)
 	if c.regs != nil {
 		cso.Regularizers = c.regs

@@ -18,10 +18,11 @@ type csFlags struct {
 func addCSFlags(fs *flag.FlagSet) *csFlags {
 	return &csFlags{
 		reg: fs.String("reg", "", "CS regularisers as kind=lambda pairs, e.g. "+
-			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr); default: the CS "+
-			"table's row for the file's modality and mask kind"),
-		solver: fs.String("cs-solver", "", "CS solver: fista or admm (default: fista for one "+
-			"image-domain regulariser, admm otherwise)"),
+			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
+			"sparse as the pair lplus=,splus=); default: the CS table's row for the file's "+
+			"modality and mask kind"),
+		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual) "+
+			"(default: fista for one image-domain regulariser, admm otherwise)"),
 		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
 			"(default: the built-in table)"),
 		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
@@ -46,14 +47,16 @@ func (f *csFlags) apply(o *recon.Options) error {
 	if *f.reg != "" && len(regs) == 0 {
 		return fmt.Errorf("--reg %q: every lambda is zero", *f.reg)
 	}
+	if err := recon.CheckRegularizers(regs); err != nil {
+		return fmt.Errorf("--reg: %w", err)
+	}
 	o.CS.Regularizers = regs
 
-	switch s := recon.CSSolver(*f.solver); s {
-	case recon.CSAuto, recon.CSFISTA, recon.CSADMM:
-		o.CS.Solver = s
-	default:
-		return fmt.Errorf("--cs-solver %q: want fista or admm", *f.solver)
+	s, err := recon.ParseCSSolver(*f.solver)
+	if err != nil {
+		return fmt.Errorf("--cs-solver: %w", err)
 	}
+	o.CS.Solver = s
 	switch *f.floor {
 	case "auto":
 		o.CS.NoiseFloor = recon.NoiseFloorAuto

@@ -65,12 +65,17 @@ func TestUsage(t *testing.T) {
 		t.Errorf("bad method: exit %d, want 2", code)
 	}
 	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
-		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"}} {
+		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"},
+		{"--reg", "lplus=1,tv=0.01"}, {"--reg", "splus=0.01"}} {
 		args := append([]string{"recon", "--method", "cs"}, bad...)
 		code, _, errOut := cli(t, append(args, "a", "b")...)
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 			t.Errorf("recon %v: exit %d, want 2 and one line, stderr %q", bad, code, errOut)
 		}
+	}
+	_, _, errOut := cli(t, "recon", "--method", "cs", "--cs-solver", "magic", "a", "b")
+	if !strings.Contains(errOut, "fista, pogm, admm, pd") {
+		t.Errorf("--cs-solver magic: the message %q does not list the solvers", errOut)
 	}
 	if code, _, _ := cli(t, "info", "-h"); code != 0 {
 		t.Errorf("info -h: exit %d, want 0", code)

@@ -29,7 +29,8 @@ func runTune(e *env, args []string) error {
 	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
 		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
-	solver := fs.String("cs-solver", "", "CS solver: fista or admm (default: automatic)")
+	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (default: "+
+		"automatic)")
 	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
 		"selection and crop) or full")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the files' dims in order")
@@ -66,9 +67,9 @@ func runTune(e *env, args []string) error {
 	if om != challenge.OutputRanking && om != challenge.OutputFull {
 		return usage("--output-mode %q: want ranking or full", *mode)
 	}
-	s := recon.CSSolver(*solver)
-	if s != recon.CSAuto && s != recon.CSFISTA && s != recon.CSADMM {
-		return usage("--cs-solver %q: want fista or admm", *solver)
+	s, err := recon.ParseCSSolver(*solver)
+	if err != nil {
+		return usage("--cs-solver: %v", err)
 	}
 
 	var data []challenge.TuneData

@@ -1,0 +1,103 @@
+package recon
+
+import (
+	"math/cmplx"
+	"strings"
+	"testing"
+)
+
+// TestCSNewSolvers runs CS through Reconstruct with POGM, the primal-dual solver and L+S
+// (alone with every solver that takes it, and with spatial TV under ADMM and PrimalDual)
+// on the noisy 6-frame cine of noisyCine with a kt-2d mask, and checks every frame against
+// its truth: the NRMSE must be below 0.8 of SENSE's, the bound TestReconstructCS sets for
+// the other solvers.
+func TestCSNewSolvers(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 6
+	sims, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 12, 0.12, 5)
+	se, err := Reconstruct(k, m, Options{Method: MethodSENSE, Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wav := []Regularizer{{RegWavelet, 0.001}}
+	multi := []Regularizer{{RegWavelet, 0.001}, {RegTV, 0.001}, {RegTTV, 0.01}}
+	ls := []Regularizer{{RegLPlus, 0.3}, {RegSPlus, 0.003}}
+	lstv := append([]Regularizer{{RegTV, 0.001}}, ls...)
+	for _, c := range []struct {
+		name   string
+		solver CSSolver
+		regs   []Regularizer
+	}{
+		{"POGM wavelet", CSPOGM, wav},
+		{"PD wavelet+tv+ttv", CSPrimalDual, multi},
+		{"FISTA L+S", CSFISTA, ls},
+		{"POGM L+S", CSPOGM, ls},
+		{"ADMM L+S", CSADMM, ls},
+		{"PD L+S", CSPrimalDual, ls},
+		{"auto L+S", CSAuto, ls},
+		{"ADMM L+S+tv", CSADMM, lstv},
+		{"PD L+S+tv", CSPrimalDual, lstv},
+	} {
+		co := CSOptions{Regularizers: c.regs, Solver: c.solver, NoiseFloor: NoiseFloorOff}
+		cs, err := Reconstruct(k, m, Options{Method: MethodCS, Threads: 2, CS: co})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var worst float64
+		for it := range nt {
+			s := sims[0][it]
+			in := make([]bool, nx*ny)
+			for i, v := range s.obj {
+				in[i] = cmplx.Abs(v) > 0
+			}
+			truth := s.truth()
+			ese := nrmse(toFloat64(se.Plane(0, it)), truth, in)
+			ecs := nrmse(toFloat64(cs.Plane(0, it)), truth, in)
+			worst = max(worst, ecs/ese)
+		}
+		t.Logf("%s: worst CS/SENSE NRMSE ratio %.3f", c.name, worst)
+		if worst > 0.8 {
+			t.Errorf("%s: CS/SENSE NRMSE ratio %.3f, want at most 0.8", c.name, worst)
+		}
+	}
+}
+
+// TestCSSolverErrors: settings that cannot work are refused with a message that says why.
+func TestCSSolverErrors(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 3
+	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 12, 0.2, 5)
+	for _, c := range []struct {
+		co   CSOptions
+		want string
+	}{
+		{CSOptions{Regularizers: []Regularizer{{RegLPlus, 1}}}, "needs both lplus and splus"},
+		{CSOptions{Regularizers: []Regularizer{{RegSPlus, 1}, {RegTV, 1}}},
+			"needs both lplus and splus"},
+		{CSOptions{Regularizers: []Regularizer{{RegWavelet, 1}}, Solver: "magic"},
+			"want fista, pogm, admm, pd"},
+		{CSOptions{Regularizers: []Regularizer{{RegWavelet, 1}, {RegTV, 1}}, Solver: CSPOGM},
+			"pogm takes one regulariser"},
+		{CSOptions{Regularizers: []Regularizer{{RegLPlus, 1}, {RegSPlus, 1}, {RegTV, 1}},
+			Solver: CSFISTA}, "fista takes one regulariser"},
+		{CSOptions{Regularizers: []Regularizer{{RegTV, 1}}, Solver: CSPrimalDual,
+			Solve: SolverOptions{DualStep: -1}}, "primal-dual step"},
+	} {
+		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: c.co})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v with %q: error %v, want one containing %q", c.co.Regularizers,
+				c.co.Solver, err, c.want)
+		}
+	}
+	if err := CheckRegularizers([]Regularizer{{RegLPlus, 1}}); err == nil {
+		t.Error("CheckRegularizers accepts lplus without splus")
+	}
+	for _, s := range []string{"", "fista", "POGM", "admm", " pd"} {
+		if _, err := ParseCSSolver(s); err != nil {
+			t.Errorf("ParseCSSolver(%q): %v", s, err)
+		}
+	}
+	if _, err := ParseCSSolver("cg"); err == nil {
+		t.Error("ParseCSSolver accepts cg")
+	}
+}
