@@ -45,8 +45,9 @@ const (
 	// temporal Fourier transform of S (every frequency). They come together or not at all
 	// (either alone is a degenerate model) and count as one regulariser; the output is
 	// L + S. Any other regulariser applies to the image L + S; FISTA and POGM take L+S
-	// alone, ADMM and the primal-dual solver L+S with others. Ignored when there is one
-	// frame.
+	// alone, ADMM and the primal-dual solver L+S with others. With two sets of maps a
+	// column of the Casorati matrix holds the images of both sets. Ignored when there is
+	// one frame.
 	RegLPlus RegKind = "lplus"
 	RegSPlus RegKind = "splus"
 )
