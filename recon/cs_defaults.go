@@ -160,6 +160,9 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 		if len(row.Regs) == 0 {
 			return nil, fmt.Errorf("recon: CS table line %d: no regulariser", line)
 		}
+		if err := checkLPlusS(row.Regs); err != nil {
+			return nil, fmt.Errorf("recon: CS table line %d: %w", line, err)
+		}
 		t.Rows = append(t.Rows, row)
 	}
 	if err := sc.Err(); err != nil {

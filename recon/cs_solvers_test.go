@@ -100,4 +100,12 @@ func TestCSSolverErrors(t *testing.T) {
 	if _, err := ParseCSSolver("cg"); err == nil {
 		t.Error("ParseCSSolver accepts cg")
 	}
+	_, err := ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\tlplus=1,tv=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("a table row with lplus alone: error %v", err)
+	}
+	row := "Cine\tkt-2d\tinf\tlplus=1,splus=0.01\n"
+	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
+		t.Errorf("a table row with L+S: %v", err)
+	}
 }
