@@ -602,8 +602,9 @@ func CSMagnitude(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*Image, er
 // ParseRegularizerGrid parses a grid of regularisers such as "wavelet=0.001:0.003,ttv=0:0.01":
 // comma-separated kind=values terms, each with colon-separated lambdas, and returns every
 // combination (the first term varying slowest). A lambda of 0 leaves its term out of that
-// combination, and a combination left with no term is dropped (CS needs one); a grid of
-// nothing but such combinations is an error. The empty string gives nil.
+// combination, and a combination left with no term, or with only one of lplus and splus,
+// is dropped (CS cannot use it); a grid of nothing but such combinations is an error. The
+// empty string gives nil.
 func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
@@ -632,7 +633,9 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		}
 		grid = next
 	}
-	grid = slices.DeleteFunc(grid, func(g []Regularizer) bool { return len(g) == 0 })
+	grid = slices.DeleteFunc(grid, func(g []Regularizer) bool {
+		return len(g) == 0 || checkLPlusS(g) != nil
+	})
 	if len(grid) == 0 {
 		return nil, fmt.Errorf("recon: grid %q: every combination has all lambdas 0", s)
 	}

@@ -104,6 +104,16 @@ func TestCSSolverErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("a table row with lplus alone: error %v", err)
 	}
+	g, err := ParseRegularizerGrid("lplus=0:1,splus=0:0.01,tv=0:0.001")
+	if err != nil || len(g) != 3 {
+		t.Errorf("grid with L+S: %d combinations (%v), want 3: tv; lplus,splus; all three",
+			len(g), err)
+	}
+	for _, c := range g {
+		if err := CheckRegularizers(c); err != nil {
+			t.Errorf("grid combination %s: %v", FormatRegularizers(c), err)
+		}
+	}
 	row := "Cine\tkt-2d\tinf\tlplus=1,splus=0.01\n"
 	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
 		t.Errorf("a table row with L+S: %v", err)
