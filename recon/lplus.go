@@ -11,7 +11,7 @@ import (
 // after frame) of Otazu, Candès and Sodickson (2015): the series is x = L + S, and the
 // penalty is
 //
-//	LambdaL |C(L)|_* + LambdaS |F_t S|_1
+//	lambdaL |C(L)|_* + lambdaS |F_t S|_1
 //
 // with C(L) the n x nt Casorati matrix of L (a column per frame) and |.|_* its nuclear
 // norm, and F_t the orthonormal DFT along time of every value, every temporal frequency
@@ -20,8 +20,8 @@ import (
 // Combine are the maps between v and the image, Normal lifts a normal operator of the
 // image to v, and LPlusS itself is the (separable, exact) prox of the penalty on v:
 // singular value soft thresholding of C(L) and soft thresholding of F_t S. The lifted
-// normal operator has twice the norm of the image's, so FISTA and POGM need half their
-// step; PrimalDual takes it from Step as well.
+// normal operator has twice the norm of the image's, so FISTA and POGM need half the Step
+// they would take for the image, and so does PrimalDual (which takes L = 1/Step).
 //
 // Other regularisers of the image compose with it through Lift, which turns a Term on x
 // into the same term on v (x = L + S); FISTA and POGM take one prox only and so L+S alone,
@@ -90,8 +90,8 @@ func (m *LPlusS) Normal(normal func(dst, x []complex64)) func(dst, v []complex64
 }
 
 // Prox implements Prox on v = (L, S): singular value soft thresholding of the Casorati
-// matrix of L by t LambdaL and soft thresholding of the temporal Fourier coefficients of S
-// by t LambdaS.
+// matrix of L by t lambdaL and soft thresholding of the temporal Fourier coefficients of S
+// by t lambdaS.
 func (m *LPlusS) Prox(v []complex64, t float64) {
 	h := m.n * m.nt
 	if len(v) != 2*h {

@@ -56,14 +56,15 @@ const DefaultDualStep = 0
 //
 // Stopping: after Iterations iterations, or once both the relative change of x
 // (|x_k - x_(k-1)| <= Tolerance |x_k|) and the relative primal-dual residual are at most
-// Tolerance. The residual is that of the optimality conditions at (x_k, y_k), as in
-// Goldstein, Li and Yuan's adaptive primal-dual methods: the primal part, an element of
-// N x_k - b + d h(x_k) + sum K_i^H y_i, relative to |b|, and the dual part, an element of
-// d g_i*(y_i) - K_i x_k, relative to |K x_k|; the larger of the two is reported as Residual.
-// The primal part needs N x_k, so it is formed at the start of the next iteration and the
-// test stops there, one application of N later; with Tolerance 0 the run ends at the cap
-// without that application, and Residual is that of the iterate before the last.
-// normal(dst, x) must set dst = N x. x holds the starting guess and receives the result.
+// Tolerance. The residual is that of the optimality conditions at (x_k, y_k), as in the
+// adaptive primal-dual hybrid gradient method of Goldstein et al. (2015): the primal
+// part, an element of N x_k - b + d h(x_k) + sum K_i^H y_i, relative to |b|, and the dual
+// part, an element of d g_i*(y_i) - K_i x_k, relative to |K x_k|; the larger of the two
+// is reported as Residual. The primal part needs N x_k, so it is formed at the start of
+// the next iteration and the test stops there, one application of N later; with
+// Tolerance 0 the run ends at the cap without that application, and Residual is that of
+// the iterate before the last. normal(dst, x) must set dst = N x. x holds the starting
+// guess and receives the result.
 func PrimalDual(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 	opts SolverOptions) SolverResult {
 	if len(b) != len(x) {
