@@ -1,0 +1,87 @@
+package recon_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/cmrecon/cmrecon/challenge"
+	"github.com/cmrecon/cmrecon/recon"
+)
+
+// randomComplex returns n complex64 values with parts uniform in [-1, 1).
+func randomComplex(rng *rand.Rand, n int) []complex64 {
+	v := make([]complex64, n)
+	for i := range v {
+		v[i] = complex(float32(2*rng.Float64()-1), float32(2*rng.Float64()-1))
+	}
+	return v
+}
+
+// radialMask returns the challenge's ktRadial mask of nt frames at acceleration r.
+func radialMask(tb testing.TB, nx, ny, nt, r int) *recon.Mask {
+	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.KtRadial, NX: nx,
+		NY: ny, NT: nt, R: r})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkNormal2D times the normal operator A^H A of a 2-D mask (the challenge's ktRadial
+// R=8) on a 512x216 slice with 10 coils: "slice" is one application to all 12 frames as CS
+// runs it (sliceNormal, one and two threads), "plane" one SenseOp.Normal of one frame as
+// CG-SENSE's SolverPlane runs it, and "sense" a whole CG-SENSE solve (30 iterations) of 4
+// frames through recon.SENSE, one and two threads:
+//
+//	go test -run '^$' -bench 'Normal2D' -count 6 ./recon/
+func BenchmarkNormal2D(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	nx, ny, nc, nt := 512, 216, 10, 12
+	n := nx * ny
+	m := radialMask(b, nx, ny, nt, 8)
+	maps := randomComplex(rng, nc*n)
+	for _, threads := range []int{1, 2} {
+		apply := recon.SliceNormalApply(nx, ny, nc, nt, [][]complex64{maps}, m, threads)
+		x := randomComplex(rng, n*nt)
+		dst := make([]complex64, n*nt)
+		b.Run(fmt.Sprintf("slice/%dx%dx%dx%d/threads=%d", nx, ny, nc, nt, threads),
+			func(b *testing.B) {
+				b.SetBytes(int64(8 * n * nc * nt))
+				for b.Loop() {
+					apply(dst, x)
+				}
+			})
+	}
+
+	op, err := recon.NewSenseOp(nx, ny, nc, maps, m.Frame(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := randomComplex(rng, n)
+	dst := make([]complex64, n)
+	work := make([]complex64, n)
+	b.Run(fmt.Sprintf("plane/%dx%dx%d", nx, ny, nc), func(b *testing.B) {
+		b.SetBytes(int64(8 * n * nc))
+		for b.Loop() {
+			op.Normal(dst, x, work)
+		}
+	})
+
+	ns := 4
+	d := recon.Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: ns}
+	k := &recon.KSpace{Dims: d, Data: randomComplex(rng, d.Len())}
+	cm := &recon.CoilMaps{NX: nx, NY: ny, NC: nc, NZ: 1, Data: maps}
+	ms := &recon.Mask{NX: nx, NY: ny, NT: ns, Data: m.Data[:n*ns]}
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("sense/%dx%dx%dx%d/threads=%d", nx, ny, nc, ns, threads),
+			func(b *testing.B) {
+				opts := recon.SENSEOptions{Threads: threads, Solver: recon.SolverPlane}
+				for b.Loop() {
+					if _, err := recon.SENSE(k, ms, cm, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+	}
+}
