@@ -36,10 +36,11 @@ type sliceNormal struct {
 	bmaps  []complex64
 	col    *fft.Plan[complex64]
 
-	// Other masks: squared weights per frame (nx*ny), maps [set][coil][nx*ny].
-	w2    [][]float32
+	// Other masks: the fused 2-D operator, its block-major squared weights per frame and
+	// the maps [set][coil][nx*ny].
+	plane *planeNormal
+	wb    [][]float32
 	fmaps []complex64
-	plan  *fft.Plan2D
 }
 
 // newSliceNormal builds the operator for the sets of maps (each nc planes of nx*ny) and
@@ -102,22 +103,14 @@ func newSliceNormal(nx, ny, nc, nt int, sets [][]complex64, m *Mask,
 			}
 		}
 	}
-	s.w2 = make([][]float32, nt)
+	s.plane = newPlaneNormal(nx, ny)
+	s.wb = make([][]float32, nt)
 	for it := range nt {
-		f := m.Frame(it)
-		sq := make([]float32, n)
-		for i, v := range f {
-			sq[i] = v * v
-		}
-		s.w2[it] = sq
+		s.wb[it] = make([]float32, s.plane.weightsLen())
+		s.plane.blockWeights(s.wb[it], m.Frame(it), 1)
 	}
-	s.plan = plan2D(nx, ny)
 	return s
 }
-
-// TODO: the 2-D path runs full 2-D FFTs and is FFT-bound; with a ktRadial mask CS is 3.7x
-// faster than BART's ADMM, below the 4x of line masks' 6x (QUALITY.md). A transform pruned
-// to the rows and columns the mask samples would cut it.
 
 // apply sets dst = A_t^H A_t x_t for every frame t; dst and x hold nt*nm*nx*ny values and
 // must not overlap.
@@ -131,28 +124,11 @@ func (s *sliceNormal) apply(dst, x []complex64) {
 		s.applyLines(dst, x)
 		return
 	}
+	inner := max(1, s.threads/s.nt)
 	parallelFor(s.nt, s.threads, func(_, it int) {
-		buf := getScratch(2 * n)
-		t, u := (*buf)[:n], (*buf)[n:]
+		buf := getScratch(n)
 		xt, dt := x[it*nm*n:(it+1)*nm*n], dst[it*nm*n:(it+1)*nm*n]
-		clear(dt)
-		for c := range s.nc {
-			for im := range nm {
-				m := s.fmaps[(im*s.nc+c)*n:][:n]
-				if im == 0 {
-					asm.Mul(t, m, xt[:n])
-				} else {
-					asm.Mul(u, m, xt[im*n:(im+1)*n])
-					asm.Axpy(1, u, t)
-				}
-			}
-			s.plan.Transform(t, t, 0)
-			asm.MaskCopy(t, t, s.w2[it])
-			s.plan.Transform(t, t, fft.Inverse)
-			for im := range nm {
-				asm.MulConjAcc(dt[im*n:(im+1)*n], s.fmaps[(im*s.nc+c)*n:][:n], t)
-			}
-		}
+		s.plane.apply(dt, xt, s.fmaps, s.nc, nm, s.wb[it], *buf, inner)
 		putScratch(buf)
 	})
 }
