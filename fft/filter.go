@@ -102,3 +102,34 @@ func (ps *pass[T]) block(u int) (line, v int, xv view) {
 	v = min(ps.lanes, ps.inner-l0)
 	return o*ps.inner + l0, v, view{o*ps.inner*ps.n + l0, ps.inner, 1}
 }
+
+// TransformPitched computes the transform selected by f in place along axis 0 of a plan
+// whose only transformed axis is axis 0, for lines that lie pitch elements apart in x
+// instead of n (the axis length): line l is x[l*pitch : l*pitch+n], and the elements
+// between the lines are neither read nor written. A pitch a little above n keeps lines
+// whose natural pitch is a large power of two (512 complex64 values: 4096 bytes) out of
+// each other's cache sets when the same array is also read down its columns. It panics
+// unless the plan transforms axis 0 only, pitch >= n and x holds the lines (at least
+// (lines-1)*pitch + n elements).
+func (p *Plan[T]) TransformPitched(x []T, pitch int, f Flags) {
+	ps := p.filterPass()
+	if ps.inner != 1 {
+		panic("fft: TransformPitched needs a plan that transforms axis 0")
+	}
+	if pitch < ps.n || len(x) < (ps.outer-1)*pitch+ps.n {
+		panic("fft: pitch or slice length does not fit the plan")
+	}
+
+	scale := 1.0
+	if f&Ortho != 0 {
+		scale = p.norm
+	}
+	w := p.getWork()
+	for u := range ps.units {
+		l0 := u * ps.lanes
+		v := min(ps.lanes, ps.outer-l0)
+		xv := view{l0 * pitch, 1, pitch}
+		ps.c.exec(w, x, xv, x, xv, v, f&Inverse != 0, f&Centered != 0, scale)
+	}
+	p.putWork(w)
+}

@@ -108,3 +108,59 @@ func TestFilterPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestTransformPitched checks TransformPitched against the float64 direct DFT on lines
+// padded to a longer pitch, in both directions, centred and orthonormal, and that the
+// padding between the lines is left alone.
+func TestTransformPitched(t *testing.T) {
+	for _, c := range []struct{ n, lines, pitch int }{{512, 8, 520}, {37, 5, 37}, {37, 5, 41},
+		{101, 3, 110}, {16, 13, 24}} {
+		t.Run(fmt.Sprintf("%dx%d/pitch%d", c.n, c.lines, c.pitch), func(t *testing.T) {
+			testPitched[complex64](t, c.n, c.lines, c.pitch)
+			testPitched[complex128](t, c.n, c.lines, c.pitch)
+		})
+	}
+}
+
+func testPitched[T Complex](t *testing.T, n, lines, pitch int) {
+	rng := rand.New(rand.NewPCG(uint64(n), uint64(pitch)))
+	shape := []int{n, lines}
+	p := NewPlan[T](shape, 0)
+	x := randomC128(rng, n*lines)
+	for _, f := range []Flags{0, Inverse, Centered | Ortho, Centered | Ortho | Inverse} {
+		want := make([]T, n*lines)
+		p.Transform(want, toT[T](x), f)
+		ref := refAxis(x, shape, 0, -1)
+		if f&Inverse != 0 {
+			ref = refAxis(x, shape, 0, 1)
+		}
+		if f == 0 {
+			if e := relRMS(want, ref); e > tolFor[T]() {
+				t.Fatalf("%s: Transform error %.3g", typeName[T](), e)
+			}
+		}
+
+		buf := make([]T, (lines-1)*pitch+n+3)
+		for i := range buf {
+			buf[i] = T(complex(-7, 7))
+		}
+		for l := range lines {
+			for j := range n {
+				buf[l*pitch+j] = T(x[l*n+j])
+			}
+		}
+		p.TransformPitched(buf, pitch, f)
+		got := make([]T, n*lines)
+		for i := range buf {
+			l, j := i/pitch, i%pitch
+			if l < lines && j < n {
+				got[l*n+j] = buf[i]
+			} else if buf[i] != T(complex(-7, 7)) {
+				t.Fatalf("%s flags %d: padding at %d changed", typeName[T](), f, i)
+			}
+		}
+		if e := relRMS(got, fromT(want)); e > tolFor[T]() {
+			t.Errorf("%s flags %d: error %.3g against Transform", typeName[T](), f, e)
+		}
+	}
+}

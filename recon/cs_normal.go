@@ -126,7 +126,7 @@ func (s *sliceNormal) apply(dst, x []complex64) {
 	}
 	inner := max(1, s.threads/s.nt)
 	parallelFor(s.nt, s.threads, func(_, it int) {
-		buf := getScratch(n)
+		buf := getScratch(s.plane.scratchLen())
 		xt, dt := x[it*nm*n:(it+1)*nm*n], dst[it*nm*n:(it+1)*nm*n]
 		s.plane.apply(dt, xt, s.fmaps, s.nc, nm, s.wb[it], *buf, inner)
 		putScratch(buf)

@@ -182,7 +182,16 @@ func (a *SenseOp) Normal(dst, x, work []complex64) {
 // normalTilde sets dst = S^H F_p^H (M^2/N) F_p S x, the normal operator in the basis of
 // the centring phases (see SenseOp), with work (ImageLen values) as scratch.
 func (a *SenseOp) normalTilde(dst, x, work []complex64) {
-	a.normal.apply(dst, x, a.maps, a.nc, 1, a.mask2, work, a.threads)
+	t := work
+	var buf *[]complex64
+	if len(t) != a.normal.scratchLen() {
+		buf = getScratch(a.normal.scratchLen())
+		t = *buf
+	}
+	a.normal.apply(dst, x, a.maps, a.nc, 1, a.mask2, t, a.threads)
+	if buf != nil {
+		putScratch(buf)
+	}
 }
 
 // toTilde multiplies the image v by the centring phases P (inverse: by P^H) in place.
