@@ -7,3 +7,6 @@ func SliceNormalApply(nx, ny, nc, nt int, sets [][]complex64, m *Mask,
 	threads int) func(dst, x []complex64) {
 	return newSliceNormal(nx, ny, nc, nt, sets, m, threads).apply
 }
+
+// WithThreads exposes withThreads to package recon_test.
+func (a *SenseOp) WithThreads(threads int) *SenseOp { return a.withThreads(threads) }

@@ -39,6 +39,7 @@ type planeNormal struct {
 	rowPlan  *fft.Plan[complex64] // rowBlock rows along x
 	tailPlan *fft.Plan[complex64] // the rows of the last row block along x
 	colPlan  *fft.Plan[complex64] // the columns along y, filtered block by block
+	cblocks  [][2]int             // first column and width of each line block of colPlan
 }
 
 // newPlaneNormal returns the fused operator for nx x ny images. Its plans are shared with
@@ -49,6 +50,10 @@ func newPlaneNormal(nx, ny int) *planeNormal {
 	p.rowPlan = cachedPlan(nx, min(rowBlock, ny), 0)
 	p.tailPlan = cachedPlan(nx, ny-(p.rblocks-1)*rowBlock, 0)
 	p.colPlan = cachedPlan(p.pitch, ny, 1)
+	for k := range p.colPlan.LineBlocks() {
+		x0, v := p.colPlan.LineBlock(k)
+		p.cblocks = append(p.cblocks, [2]int{x0, v})
+	}
 	return p
 }
 
@@ -79,16 +84,16 @@ func (p *planeNormal) scratchLen() int { return p.pitch * p.ny }
 // zero for the padding columns x >= nx.
 func (p *planeNormal) blockWeights(dst, w []float32, scale float32) {
 	nx, ny := p.nx, p.ny
-	for k := range p.colPlan.LineBlocks() {
-		x0, v := p.colPlan.LineBlock(k)
-		blk := dst[x0*ny : (x0+v)*ny]
-		for y := range ny {
-			for j := range v {
+	for y := range ny {
+		row := w[nx*y : nx*(y+1)]
+		for _, b := range p.cblocks {
+			out := dst[b[0]*ny+y*b[1]:][:b[1]]
+			for j := range out {
 				var s float32
-				if x0+j < nx {
-					s = w[x0+j+nx*y]
+				if x := b[0] + j; x < nx {
+					s = row[x]
 				}
-				blk[y*v+j] = s * s * scale
+				out[j] = s * s * scale
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package recon_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -107,4 +108,42 @@ func BenchmarkNormal2D(b *testing.B) {
 				reportCPU(b, c0)
 			})
 	}
+}
+
+// BenchmarkCS2D times CS as bench/cs/run.sh speed runs it on the ktRadial R=8 mask: one
+// 12-frame 512x216 slice of 10 coils, l1 wavelet 0.005 plus temporal TV 0.01, ADMM with the
+// default settings (30 iterations), one thread, on random k-space and maps of unit root sum
+// of squares (the values do not change the cost of an iteration):
+//
+//	go test -run '^$' -bench 'CS2D' -benchtime 1x -count 6 ./recon/
+func BenchmarkCS2D(b *testing.B) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	nx, ny, nc, nt := 512, 216, 10, 12
+	n := nx * ny
+	d := recon.Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: nt}
+	k := &recon.KSpace{Dims: d, Data: randomComplex(rng, d.Len())}
+	maps := &recon.CoilMaps{NX: nx, NY: ny, NC: nc, NZ: 1, Data: randomComplex(rng, nc*n)}
+	for i := range n {
+		var s float64
+		for c := range nc {
+			v := maps.Data[c*n+i]
+			s += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		f := complex(float32(1/math.Sqrt(s)), 0)
+		for c := range nc {
+			maps.Data[c*n+i] *= f
+		}
+	}
+	m := radialMask(b, nx, ny, nt, 8)
+	regs := []recon.Regularizer{{Kind: recon.RegWavelet, Lambda: 0.005},
+		{Kind: recon.RegTTV, Lambda: 0.01}}
+	c0 := cpuNanos()
+	for b.Loop() {
+		_, err := recon.CS(k, m, maps, recon.CSOptions{Regularizers: regs,
+			Solver: recon.CSADMM, Threads: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, c0)
 }
