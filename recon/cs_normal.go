@@ -20,6 +20,8 @@ import (
 //     that is constant along kx, so only transforms along y remain, and they run on blocks
 //     of lineBlock columns that stay in cache while every frame and coil of the block is
 //     processed.
+//   - Any other mask (a 2-D pattern such as ktRadial) runs the fused operator planeNormal
+//     frame by frame: per coil one pass over blocks of rows and one over blocks of columns.
 //   - The element-wise products use package asm's vector kernels.
 //
 // With several sets of maps (sum_m S_m x_m) every frame holds one image per set, frame
