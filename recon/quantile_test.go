@@ -8,8 +8,9 @@ import (
 )
 
 // TestSelectKth checks selectKth against sorting, for every rank of small inputs and
-// about 24 ranks of larger ones (the smallest and largest among them), with many ties (values from a few levels), sorted and
-// reversed input, and one value repeated throughout.
+// about 24 ranks of larger ones (the smallest and largest among them), with many ties
+// (values from a few levels), sorted and reversed input, and one value repeated
+// throughout.
 func TestSelectKth(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	inputs := map[string][]float32{"one": {3}, "same": slices.Repeat([]float32{2}, 1000)}
