@@ -18,9 +18,9 @@ const rowBlock = 8
 // for nm sets of maps S_mc of nc coils, F the plain unnormalised 2-D DFT and W real
 // weights; the callers fold the centring phases and the scale of the orthonormal transform
 // into S or W (see SenseOp and sliceNormal). The 2-D DFT is split into its two axes and each
-// coil takes two passes over one scratch plane t (ImageLen values shared by all coils)
-// instead of the seven of separate map product, 2-D FFT, mask, inverse 2-D FFT and
-// accumulation:
+// coil takes two passes over one scratch plane t (scratchLen values, rows planePitch
+// apart, shared by all coils) instead of the seven of separate map product, 2-D FFT, mask,
+// inverse 2-D FFT and accumulation:
 //
 //   - a row pass, block by block of rowBlock rows that stays in cache: the inverse FFT along
 //     x of the previous coil's rows, their conjugate map product accumulated into dst, then
