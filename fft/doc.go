@@ -19,6 +19,11 @@
 // are needed. Centring is folded into the moves in and out of that buffer as a rotation of
 // the index by n/2, so it costs no extra pass over the data.
 //
+// A plan with one transformed axis also offers [Plan.Filter], a filter in the Fourier
+// domain (forward transform, a change of the spectrum in the lane buffer, inverse transform)
+// block by block of lines with the block kept in cache in between, and
+// [Plan.TransformPitched], for lines along axis 0 that lie further apart than their length.
+//
 // # Planning
 //
 // [NewPlan] chooses each axis's decomposition (the radices and their order, and the lanes per

@@ -63,3 +63,33 @@ func ExampleMeasurePlan() {
 	// same decomposition: true
 	// DC of a constant coil image: 302.3
 }
+
+// A low-pass filter along the columns of an 8×16 image: each column's spectrum keeps its
+// lowest frequencies only. Filter hands over the spectra of a block of neighbouring
+// columns at a time, element k of the b-th column at spec[k*lanes+b]; the result is the
+// unnormalised inverse, so the filter divides by the length.
+func ExamplePlan_Filter() {
+	const nx, ny = 8, 16
+	p := fft.NewPlan[complex64]([]int{nx, ny}, 1)
+	img := make([]complex64, nx*ny)
+	for y := range ny {
+		for x := range nx {
+			img[x+nx*y] = complex(float32(1+y%2), 0) // 1, 2, 1, 2, ... down every column
+		}
+	}
+	p.Filter(img, 0, p.LineBlocks(), func(spec []complex64, line, lanes int) {
+		for k := range ny {
+			w := float32(0)
+			if k < 2 || k > ny-2 {
+				w = 1.0 / ny
+			}
+			for b := range lanes {
+				spec[k*lanes+b] *= complex(w, 0)
+			}
+		}
+	})
+	fmt.Printf("column 0: %.2f %.2f, column 7: %.2f %.2f\n", real(img[0]), real(img[nx]),
+		real(img[7]), real(img[7+nx]))
+	// Output:
+	// column 0: 1.50 1.50, column 7: 1.50 1.50
+}

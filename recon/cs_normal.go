@@ -20,6 +20,8 @@ import (
 //     that is constant along kx, so only transforms along y remain, and they run on blocks
 //     of lineBlock columns that stay in cache while every frame and coil of the block is
 //     processed.
+//   - Any other mask (a 2-D pattern such as ktRadial) runs the fused operator planeNormal
+//     frame by frame: per coil one pass over blocks of rows and one over blocks of columns.
 //   - The element-wise products use package asm's vector kernels.
 //
 // With several sets of maps (sum_m S_m x_m) every frame holds one image per set, frame
@@ -36,10 +38,11 @@ type sliceNormal struct {
 	bmaps  []complex64
 	col    *fft.Plan[complex64]
 
-	// Other masks: squared weights per frame (nx*ny), maps [set][coil][nx*ny].
-	w2    [][]float32
+	// Other masks: the fused 2-D operator, its block-major squared weights per frame and
+	// the maps [set][coil][nx*ny].
+	plane *planeNormal
+	wb    [][]float32
 	fmaps []complex64
-	plan  *fft.Plan2D
 }
 
 // newSliceNormal builds the operator for the sets of maps (each nc planes of nx*ny) and
@@ -88,36 +91,29 @@ func newSliceNormal(nx, ny, nc, nt int, sets [][]complex64, m *Mask,
 		return s
 	}
 
-	px := columnPhase(nx)
+	// Each row takes the phases along x and then one factor, its phase along y times the
+	// scale, on the vector kernels: two float32 roundings per value.
+	px := cachedPhase(nx)
 	scale := 1 / math.Sqrt(float64(n))
 	s.fmaps = make([]complex64, nm*nc*n)
 	for im, maps := range sets {
 		for c := range nc {
 			for y := range ny {
-				for x := range nx {
-					f := px[x] * py[y] * complex(scale, 0)
-					i := x + nx*y
-					s.fmaps[(im*nc+c)*n+i] = complex64(complex128(maps[c*n+i]) * f)
-				}
+				i := (im*nc+c)*n + nx*y
+				row := s.fmaps[i : i+nx]
+				asm.Mul(row, maps[c*n+nx*y:][:nx], px)
+				asm.Scale(row, complex64(py[y]*complex(scale, 0)), row)
 			}
 		}
 	}
-	s.w2 = make([][]float32, nt)
+	s.plane = newPlaneNormal(nx, ny)
+	s.wb = make([][]float32, nt)
 	for it := range nt {
-		f := m.Frame(it)
-		sq := make([]float32, n)
-		for i, v := range f {
-			sq[i] = v * v
-		}
-		s.w2[it] = sq
+		s.wb[it] = make([]float32, s.plane.weightsLen())
+		s.plane.blockWeights(s.wb[it], m.Frame(it), 1)
 	}
-	s.plan = plan2D(nx, ny)
 	return s
 }
-
-// TODO: the 2-D path runs full 2-D FFTs and is FFT-bound; with a ktRadial mask CS is 3.7x
-// faster than BART's ADMM, below the 4x of line masks' 6x (QUALITY.md). A transform pruned
-// to the rows and columns the mask samples would cut it.
 
 // apply sets dst = A_t^H A_t x_t for every frame t; dst and x hold nt*nm*nx*ny values and
 // must not overlap.
@@ -131,28 +127,11 @@ func (s *sliceNormal) apply(dst, x []complex64) {
 		s.applyLines(dst, x)
 		return
 	}
+	inner := max(1, s.threads/s.nt)
 	parallelFor(s.nt, s.threads, func(_, it int) {
-		buf := getScratch(2 * n)
-		t, u := (*buf)[:n], (*buf)[n:]
+		buf := getScratch(s.plane.scratchLen())
 		xt, dt := x[it*nm*n:(it+1)*nm*n], dst[it*nm*n:(it+1)*nm*n]
-		clear(dt)
-		for c := range s.nc {
-			for im := range nm {
-				m := s.fmaps[(im*s.nc+c)*n:][:n]
-				if im == 0 {
-					asm.Mul(t, m, xt[:n])
-				} else {
-					asm.Mul(u, m, xt[im*n:(im+1)*n])
-					asm.Axpy(1, u, t)
-				}
-			}
-			s.plan.Transform(t, t, 0)
-			asm.MaskCopy(t, t, s.w2[it])
-			s.plan.Transform(t, t, fft.Inverse)
-			for im := range nm {
-				asm.MulConjAcc(dt[im*n:(im+1)*n], s.fmaps[(im*s.nc+c)*n:][:n], t)
-			}
-		}
+		s.plane.apply(dt, xt, s.fmaps, s.nc, nm, s.wb[it], *buf, inner)
 		putScratch(buf)
 	})
 }

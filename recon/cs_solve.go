@@ -203,8 +203,12 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 		for _, s := range st {
 			copy(s.kx, s.z)
 			asm.Axpy(-1, s.u, s.kx)
-			csAdjoint(s.op, tmp, s.kx)
-			asm.Axpy(rho, tmp, rhs)
+			kh := s.kx // K^H (z - u), without a copy when K is the identity
+			if s.op != nil {
+				s.op.Adjoint(tmp, s.kx)
+				kh = tmp
+			}
+			asm.Axpy(rho, kh, rhs)
 		}
 		copy(prev, x)
 		cg.solve(rhs, x, o.InnerIterations)
@@ -212,8 +216,12 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 		const a = admmRelaxation
 		for i, s := range st {
 			// h = a K x + (1-a) z (over-relaxation), z = prox(h + u), u += h - z.
-			csApply(s.op, s.kx, x)
-			asm.Scale(s.kx, complex(float32(a), 0), s.kx)
+			kx := x // K x, without a copy when K is the identity
+			if s.op != nil {
+				s.op.Apply(s.kx, x)
+				kx = s.kx
+			}
+			asm.Scale(s.kx, complex(float32(a), 0), kx)
 			asm.Axpy(complex(float32(1-a), 0), s.z, s.kx)
 			copy(s.z, s.kx)
 			asm.Axpy(1, s.u, s.z)
@@ -287,15 +295,6 @@ func csApply(k LinearOp, dst, x []complex64) {
 		return
 	}
 	k.Apply(dst, x)
-}
-
-// csAdjoint sets dst = K^H y, with a nil K the identity.
-func csAdjoint(k LinearOp, dst, y []complex64) {
-	if k == nil {
-		copy(dst, y)
-		return
-	}
-	k.Adjoint(dst, y)
 }
 
 // relChange returns sqrt(up/dn), or 0 when both are zero.

@@ -33,15 +33,16 @@ type SenseOp struct {
 	nx, ny, nc int
 	maps       []complex64
 	mask       []float32
-	plan       *fft.Plan2D // single-goroutine plan, for Forward and Adjoint
-	planN      *fft.Plan2D // plan on threads goroutines, for Normal
+	plan       *fft.Plan2D // for Forward and Adjoint
 
 	// The normal operator runs plain transforms in the basis x~ = P x, P the input-side
 	// centring phases px[x] py[y] (see columnPhase): P A^H A P^H = S^H F_p^H M^2 F_p S / N
 	// with F_p the plain unnormalised 2-D DFT, N = nx*ny, because the diagonal P commutes
-	// with S and the output-side phases cancel around the diagonal M^2.
+	// with S and the output-side phases cancel around the diagonal M^2. It is the fused
+	// planeNormal, with M^2 / N in its block-major layout in mask2.
 	px, py  []complex64
-	mask2   []float32 // M^2 / N
+	normal  *planeNormal
+	mask2   []float32 // M^2 / N, block-major (planeNormal.blockWeights)
 	threads int       // goroutines for one Normal call
 }
 
@@ -68,18 +69,15 @@ func NewSenseOp(nx, ny, nc int, maps []complex64, mask []float32) (*SenseOp, err
 // mask2 when it has room for them.
 func newSenseOp(nx, ny, nc int, maps []complex64, mask, mask2 []float32) *SenseOp {
 	a := &SenseOp{nx: nx, ny: ny, nc: nc, maps: maps, mask: mask, plan: plan2D(nx, ny),
-		threads: 1}
-	a.planN = a.plan
+		normal: newPlaneNormal(nx, ny), threads: 1}
 	a.px, a.py = cachedPhase(nx), cachedPhase(ny)
 
-	if cap(mask2) < nx*ny {
-		mask2 = make([]float32, nx*ny)
+	nw := a.normal.weightsLen()
+	if cap(mask2) < nw {
+		mask2 = make([]float32, nw)
 	}
-	a.mask2 = mask2[:nx*ny]
-	scale := float32(1 / float64(nx*ny))
-	for i, w := range mask {
-		a.mask2[i] = w * w * scale
-	}
+	a.mask2 = mask2[:nw]
+	a.normal.blockWeights(a.mask2, mask, float32(1/float64(nx*ny)))
 	return a
 }
 
@@ -107,7 +105,6 @@ func cachedPhase(n int) []complex64 {
 func (a *SenseOp) withThreads(threads int) *SenseOp {
 	b := *a
 	b.threads = max(1, threads)
-	b.planN = a.plan.WithWorkers(b.threads)
 	return &b
 }
 
@@ -157,15 +154,12 @@ var planePool sync.Pool // *[]complex64 scratch planes for Normal
 // storing the k-space of all coils. dst and x have ImageLen values and must not overlap;
 // work is scratch of ImageLen values (nil allocates it).
 //
-// Per coil it takes the map product, a plain 2-D FFT, the squared weights with the FFT
-// scale folded in, the inverse FFT and the conjugate map product accumulated into dst, all
-// in work; the products run on the SIMD kernels of package asm. The centring phases are
-// applied once to x and once to dst rather than per coil (see SenseOp).
-//
-// TODO: fuse the map product with the FFT along x and the weights with the FFT along y in
-// cache-sized blocks of rows and columns. Package fft now runs a batch of rows (shape
-// {nx, rows}, axis 0) on its SIMD kernels at the speed of the same pass inside a 2-D plan
-// (fft's BenchmarkAxis), which this needs; the blocked operator is not written yet.
+// The centring phases are applied once to x and once to dst rather than per coil (see
+// SenseOp), and the coils run through the fused operator planeNormal: per coil a pass over
+// blocks of rows (inverse FFT along x of the previous coil, conjugate map product
+// accumulated into dst, map product of the next coil, FFT along x) and a pass over blocks
+// of columns (FFT along y, weights, inverse FFT along y), each block in cache, on the SIMD
+// kernels of packages asm and fft.
 func (a *SenseOp) Normal(dst, x, work []complex64) {
 	n := a.ImageLen()
 	if len(dst) != n || len(x) != n {
@@ -188,16 +182,15 @@ func (a *SenseOp) Normal(dst, x, work []complex64) {
 // normalTilde sets dst = S^H F_p^H (M^2/N) F_p S x, the normal operator in the basis of
 // the centring phases (see SenseOp), with work (ImageLen values) as scratch.
 func (a *SenseOp) normalTilde(dst, x, work []complex64) {
-	n := a.ImageLen()
-	plan := a.planN
-	clear(dst)
-	for c := range a.nc {
-		s := a.maps[c*n : (c+1)*n]
-		asm.Mul(work, s, x)
-		plan.Transform(work, work, 0)
-		asm.MaskCopy(work, work, a.mask2)
-		plan.Transform(work, work, fft.Inverse)
-		asm.MulConjAcc(dst, s, work)
+	t := work
+	var buf *[]complex64
+	if len(t) != a.normal.scratchLen() {
+		buf = getScratch(a.normal.scratchLen())
+		t = *buf
+	}
+	a.normal.apply(dst, x, a.maps, a.nc, 1, a.mask2, t, a.threads)
+	if buf != nil {
+		putScratch(buf)
 	}
 }
 
