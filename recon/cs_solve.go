@@ -297,6 +297,15 @@ func csApply(k LinearOp, dst, x []complex64) {
 	k.Apply(dst, x)
 }
 
+// csAdjoint sets dst = K^H y, with a nil K the identity.
+func csAdjoint(k LinearOp, dst, y []complex64) {
+	if k == nil {
+		copy(dst, y)
+		return
+	}
+	k.Adjoint(dst, y)
+}
+
 // relChange returns sqrt(up/dn), or 0 when both are zero.
 func relChange(up, dn float64) float64 {
 	if up == 0 {
