@@ -1,12 +1,24 @@
-// Command cores measures how many cores the machine offers this process right now: it runs
-// the same pure arithmetic loop (no memory traffic) on 1 and on N goroutines, interleaved,
-// and prints the speed-up of N goroutines over one. On an idle machine with N cores it is
-// close to N; on a machine whose cores are busy with other work it is what any parallel
-// code can hope for, so it is the control for the thread speed-ups of bench/sense.
+// Command cores measures how much of N cores the machine offers this process right now: it
+// runs the same work on 1 and on N goroutines, interleaved, and prints the throughput of N
+// goroutines over one. On an idle machine with N independent cores it is close to N; on a
+// machine whose cores are busy with other work it is what any parallel code can hope for, so
+// it is the control for the thread speed-ups of bench/sense and bench/fft.
+//
+// The kind of work says which shared resource is probed:
+//
+//   - chain: a dependent chain of multiply-adds, one at a time (latency-bound, no memory
+//     traffic). Scales with the number of hardware threads even when two virtual CPUs are
+//     hyper-threads of one physical core, because one chain leaves most of a core idle.
+//   - vector: the AVX-512/AVX2/NEON complex axpy kernel of asm on two 8 KiB buffers that stay in
+//     L1 (throughput-bound on the vector units and the load/store ports). Two virtual CPUs
+//     that share one physical core split these units and scale well below 2x.
+//   - l2: the same kernel over 384 KiB (two buffers) per goroutine: fits a private 1 MiB L2 with
+//     room to spare, two of them strain a shared one.
+//   - memory: the same kernel over 64 MiB per goroutine (bandwidth-bound beyond the caches).
 //
 // Usage:
 //
-//	go run ./bench/sense/cores [-n 2] [-rounds 5]
+//	go run ./bench/sense/cores [-n 2] [-rounds 5] [-kind chain,vector,l2,memory]
 package main
 
 import (
@@ -15,8 +27,11 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/cmrecon/cmrecon/asm"
 )
 
 // spin runs a dependent chain of n multiply-adds and returns its result, so that the
@@ -29,48 +44,93 @@ func spin(n int, seed float64) float64 {
 	return x
 }
 
+// kind is one probe: its work for one goroutine, repeated the same number of times on 1 and
+// on N goroutines.
+type kind struct {
+	name string
+	run  func(g int) float64 // one goroutine's share of a round; g numbers the goroutine
+}
+
+// axpyKind streams asm.Axpy over a buffer of elems complex64 per goroutine until passes x
+// elems elements have been updated.
+func axpyKind(name string, elems, total, n int) kind {
+	bufs := make([][2][]complex64, n)
+	for i := range bufs {
+		bufs[i] = [2][]complex64{make([]complex64, elems), make([]complex64, elems)}
+		for j := range bufs[i][0] {
+			bufs[i][0][j] = complex(float32(j%7), 1)
+		}
+	}
+	return kind{name: name, run: func(g int) float64 {
+		x, y := bufs[g][0], bufs[g][1]
+		for range total / elems {
+			asm.Axpy(1e-7, x, y)
+		}
+		return float64(real(y[0]))
+	}}
+}
+
 func main() {
 	n := flag.Int("n", runtime.GOMAXPROCS(0), "goroutines")
 	rounds := flag.Int("rounds", 5, "interleaved rounds")
+	kinds := flag.String("kind", "chain", "comma-separated probes: chain, vector, l2, memory")
 	flag.Parse()
 
-	const work = 200_000_000
-	var sink float64
-	var one, many []float64
 	if *n < 1 || *rounds < 1 {
 		fmt.Fprintln(os.Stderr, "cores: -n and -rounds must be positive")
 		os.Exit(2)
 	}
-	for range *rounds {
-		for pass, g := range []int{1, *n} {
-			start := time.Now()
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			for i := range g {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					v := spin(work, float64(i))
-					mu.Lock()
-					sink += v
-					mu.Unlock()
-				}()
-			}
-			wg.Wait()
-			t := time.Since(start).Seconds() / float64(g)
-			if pass == 0 {
-				one = append(one, t)
-			} else {
-				many = append(many, t)
-			}
+	var probes []kind
+	for name := range strings.SplitSeq(*kinds, ",") {
+		switch name {
+		case "chain":
+			probes = append(probes, kind{name: name, run: func(g int) float64 {
+				return spin(200_000_000, float64(g))
+			}})
+		case "vector":
+			probes = append(probes, axpyKind(name, 1<<10, 1<<32, *n))
+		case "l2":
+			probes = append(probes, axpyKind(name, 24<<10, 1<<31, *n))
+		case "memory":
+			probes = append(probes, axpyKind(name, 4<<20, 1<<28, *n))
+		default:
+			fmt.Fprintf(os.Stderr, "cores: -kind %q: want chain, vector, l2 or memory\n", name)
+			os.Exit(2)
 		}
 	}
-	slices.Sort(one)
-	slices.Sort(many)
-	m1, mn := one[len(one)/2], many[len(many)/2]
-	fmt.Printf("time per unit of work: 1 goroutine %.3f s, %d goroutines %.3f s: %d goroutines "+
-		"deliver %.2fx one's throughput (median of %d rounds)\n", m1, *n, mn, *n, m1/mn,
-		*rounds)
+
+	var sink float64
+	for _, p := range probes {
+		var one, many []float64
+		for range *rounds {
+			for pass, g := range []int{1, *n} {
+				start := time.Now()
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				for i := range g {
+					wg.Go(func() {
+						v := p.run(i)
+						mu.Lock()
+						sink += v
+						mu.Unlock()
+					})
+				}
+				wg.Wait()
+				t := time.Since(start).Seconds() / float64(g)
+				if pass == 0 {
+					one = append(one, t)
+				} else {
+					many = append(many, t)
+				}
+			}
+		}
+		slices.Sort(one)
+		slices.Sort(many)
+		m1, mn := one[len(one)/2], many[len(many)/2]
+		fmt.Printf("%-6s time per unit of work: 1 goroutine %.3f s, %d goroutines %.3f s: "+
+			"%d goroutines deliver %.2fx one's throughput (median of %d rounds)\n",
+			p.name, m1, *n, mn, *n, m1/mn, *rounds)
+	}
 	if sink == 0 {
 		os.Exit(1)
 	}
