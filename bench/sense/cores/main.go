@@ -51,8 +51,8 @@ type kind struct {
 	run  func(g int) float64 // one goroutine's share of a round; g numbers the goroutine
 }
 
-// axpyKind streams asm.Axpy over a buffer of elems complex64 per goroutine until passes x
-// elems elements have been updated.
+// axpyKind streams asm.Axpy over two buffers of elems complex64 per goroutine until total
+// elements have been updated.
 func axpyKind(name string, elems, total, n int) kind {
 	bufs := make([][2][]complex64, n)
 	for i := range bufs {
