@@ -119,3 +119,26 @@ func TestCSSolverErrors(t *testing.T) {
 		t.Errorf("a table row with L+S: %v", err)
 	}
 }
+
+// TestCSLPlusSZeroOrRepeated: through the Go API an L+S pair with a zero weight, or with a
+// weight given twice, is refused like half of the pair, instead of solving nothing (the L+S
+// term is not built, so CS returned its CG-SENSE start) or silently using the last weight.
+func TestCSLPlusSZeroOrRepeated(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 3
+	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 12, 0.2, 5)
+	for _, regs := range [][]Regularizer{
+		{{RegLPlus, 1}, {RegSPlus, 0}},
+		{{RegLPlus, 0}, {RegSPlus, 0.01}},
+		{{RegLPlus, 0}, {RegSPlus, 0}},
+		{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegLPlus, 2}},
+	} {
+		if err := CheckRegularizers(regs); err == nil {
+			t.Errorf("CheckRegularizers(%v) accepts it", regs)
+		}
+		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: CSOptions{Regularizers: regs}})
+		if err == nil || !strings.Contains(err.Error(), "lplus") {
+			t.Errorf("CS with %v: error %v, want one naming lplus", regs, err)
+		}
+	}
+}

@@ -152,12 +152,23 @@ func (o *liftedOp) Adjoint(dst, y []complex64) {
 
 // checkLPlusS reports an L+S model given only in part: without lplus the sparse part is
 // free to take the whole image and without splus the low-rank part is, so either alone
-// is not the model but a degenerate one.
+// (or with a weight of 0) is not the model but a degenerate one. Each weight may be given
+// once.
 func checkLPlusS(regs []Regularizer) error {
-	has := func(k RegKind) bool {
-		return slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == k })
+	var count [2]int
+	var zero bool
+	for _, r := range regs {
+		i := slices.Index([]RegKind{RegLPlus, RegSPlus}, r.Kind)
+		if i < 0 {
+			continue
+		}
+		count[i]++
+		zero = zero || r.Lambda == 0
 	}
-	if has(RegLPlus) != has(RegSPlus) {
+	switch {
+	case count[0] > 1 || count[1] > 1:
+		return errors.New("recon: low rank plus sparse: lplus or splus given twice")
+	case count[0] != count[1] || zero:
 		return errors.New("recon: low rank plus sparse needs both lplus and splus with " +
 			"lambda > 0 (either alone leaves the other part unregularised)")
 	}
