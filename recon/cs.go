@@ -633,10 +633,17 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		}
 		grid = next
 	}
+	half := false
 	grid = slices.DeleteFunc(grid, func(g []Regularizer) bool {
-		return len(g) == 0 || checkLPlusS(g) != nil
+		bad := checkLPlusS(g) != nil
+		half = half || bad
+		return len(g) == 0 || bad
 	})
-	if len(grid) == 0 {
+	switch {
+	case len(grid) == 0 && half:
+		return nil, fmt.Errorf("recon: grid %q: no combination has both lplus and splus "+
+			"above 0, and L+S needs both", s)
+	case len(grid) == 0:
 		return nil, fmt.Errorf("recon: grid %q: every combination has all lambdas 0", s)
 	}
 	return grid, nil
