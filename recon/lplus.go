@@ -2,6 +2,8 @@ package recon
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 
 	"github.com/cmrecon/cmrecon/fft"
@@ -34,10 +36,17 @@ type LPlusS struct {
 }
 
 // NewLPlusS returns the L+S model of nt frames of n values with weights lambdaL (nuclear
-// norm of L) and lambdaS (l1 of the temporal Fourier transform of S).
+// norm of L) and lambdaS (l1 of the temporal Fourier transform of S), each finite and at
+// least 0.
 func NewLPlusS(n, nt int, lambdaL, lambdaS float64) (*LPlusS, error) {
 	if n < 1 || nt < 1 {
 		return nil, errors.New("recon: L+S needs at least one value and one frame")
+	}
+	for _, l := range []float64{lambdaL, lambdaS} {
+		if !(l >= 0) || math.IsInf(l, 0) {
+			return nil, fmt.Errorf("recon: L+S weight %v is not a finite non-negative "+
+				"number", l)
+		}
 	}
 	return &LPlusS{n: n, nt: nt, lambdaL: lambdaL, lambdaS: lambdaS,
 		svt:  &LocallyLowRank{nx: n, ny: 1, nt: nt, block: n},
