@@ -309,7 +309,7 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 	}
 	switch {
 	case !(s.Step >= 0) || s.Step >= 2:
-		return fmt.Errorf("recon: FISTA step %v is not in [0, 2)", s.Step)
+		return fmt.Errorf("recon: solver step %v is not in [0, 2)", s.Step)
 	case !(s.Rho >= 0) || math.IsInf(s.Rho, 0):
 		return fmt.Errorf("recon: ADMM rho %v is not a finite non-negative number", s.Rho)
 	case s.InnerIterations < 0:
