@@ -205,15 +205,8 @@ func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage
 	if err := checkMaps(maps, y.Dims); err != nil {
 		return nil, err
 	}
-	regs := opts.Regularizers
-	if regs == nil {
-		if regs = opts.Regs(m); regs == nil {
-			kind, r := ClassifyMask(m)
-			return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
-				"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
-		}
-	}
-	if err := checkCS(regs, opts); err != nil {
+	regs, err := csRegs(m, y.NT, opts)
+	if err != nil {
 		return nil, err
 	}
 
@@ -284,6 +277,48 @@ func (o CSOptions) Regs(m *Mask) []Regularizer {
 		}
 	}
 	return DefaultCSTable().Lookup(mod, m)
+}
+
+// csRegs returns the regularisers CS uses for nt frames sampled with m (opts.Regs) after
+// checking them and the solver settings.
+func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
+	regs := opts.Regs(m)
+	if regs == nil {
+		kind, r := ClassifyMask(m)
+		return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
+			"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
+	}
+	if err := checkCS(regs, opts); err != nil {
+		return nil, err
+	}
+	if opts.Solver != CSFISTA && opts.Solver != CSPOGM {
+		return regs, nil
+	}
+
+	// The terms solve builds: temporal ones only for several frames, L+S as one prox
+	// (the other terms then act on L + S through an operator).
+	terms, withOp := 0, false
+	for _, r := range regs {
+		switch {
+		case r.Kind == RegWavelet:
+			terms++
+		case r.Kind == RegTV, r.Kind == RegTTV && nt > 1:
+			terms++
+			withOp = true
+		case (r.Kind == RegTFFT || r.Kind == RegLLR || r.Kind == RegLPlus) && nt > 1:
+			terms++
+		}
+	}
+	if terms > 1 || withOp {
+		return nil, errSingleTerm(opts.Solver)
+	}
+	return regs, nil
+}
+
+// errSingleTerm is the error of FISTA or POGM given terms they cannot take.
+func errSingleTerm(s CSSolver) error {
+	return fmt.Errorf("recon: %s takes one regulariser applied to the image (wavelet, tfft, "+
+		"llr, or lplus with splus); use admm or pd for others and for several", s)
 }
 
 // checkCS reports CS settings that cannot work.
@@ -511,9 +546,7 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, n
 	case len(ts) == 0:
 	case solver == CSFISTA || solver == CSPOGM:
 		if len(ts) != 1 || ts[0].Op != nil {
-			return fmt.Errorf("recon: %s takes one regulariser applied to the image "+
-				"(wavelet, tfft, llr, or lplus with splus); use admm or pd for others and "+
-				"for several", solver)
+			return errSingleTerm(solver)
 		}
 		if solver == CSFISTA {
 			res = FISTA(pr.normal, pr.b, pr.x, ts[0].Prox, so)
@@ -563,6 +596,9 @@ const DefaultCSMaps = 2
 
 // reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude.
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
+	if _, err := csRegs(m, k.NT, opts.CS); err != nil {
+		return nil, err // before the maps, which take longer than anything else here
+	}
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
 	if eo.Maps == 0 {

@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"errors"
 	"math/cmplx"
 	"strings"
 	"testing"
@@ -140,5 +141,42 @@ func TestCSLPlusSZeroOrRepeated(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "lplus") {
 			t.Errorf("CS with %v: error %v, want one naming lplus", regs, err)
 		}
+	}
+}
+
+// TestCSSolverMismatchBeforeMaps: FISTA or POGM asked for terms they cannot take is refused
+// before any work, ESPIRiT included (it used to fail only when the first slice was solved,
+// after the maps: minutes into a large file, and again for every file of a tree). The mask
+// here has no calibration region, so reaching EstimateMaps would fail with
+// ErrNoCalibration instead. Temporal terms are dropped for one frame, so there FISTA takes
+// a wavelet with ttv.
+func TestCSSolverMismatchBeforeMaps(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 3
+	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 0, 0.05, 5)
+	for _, c := range []struct {
+		solver CSSolver
+		regs   []Regularizer
+	}{
+		{CSFISTA, []Regularizer{{RegTV, 0.001}}},
+		{CSPOGM, []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}}},
+		{CSPOGM, []Regularizer{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegWavelet, 0.001}}},
+	} {
+		co := CSOptions{Regularizers: c.regs, Solver: c.solver}
+		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: co})
+		if err == nil || errors.Is(err, ErrNoCalibration) ||
+			!strings.Contains(err.Error(), string(c.solver)+" takes one regulariser") {
+			t.Errorf("%s with %v: error %v, want the solver's before the maps'", c.solver,
+				c.regs, err)
+		}
+	}
+
+	one := &KSpace{Dims: Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: 1},
+		Data: k.Data[:nx*ny*nc]}
+	m1 := pointMask(nx, ny, 1, 12, 0.3, 5)
+	co := CSOptions{Regularizers: []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}},
+		Solver: CSFISTA}
+	if _, err := Reconstruct(one, m1, Options{Method: MethodCS, CS: co}); err != nil {
+		t.Errorf("FISTA with wavelet and ttv on one frame: %v", err)
 	}
 }
