@@ -602,6 +602,21 @@ func TestTuneCommand(t *testing.T) {
 	}
 }
 
+// TestTuneSolverMismatch: a grid point the chosen solver cannot take ends tune with a line
+// that names the point, not only the file (the grid's other points may be fine).
+func TestTuneSolverMismatch(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	code, _, errOut := cli(t, "tune", "--out", filepath.Join(dir, "table.tsv"),
+		"--scenarios", "Uniform8", "--grid", "lplus=1,splus=0.01,tv=0:0.002", "--iters", "2",
+		"--cs-solver", "pogm", full)
+	msg := lastLine(errOut)
+	if code != 1 || !strings.Contains(msg, "tv=0.002") || !strings.Contains(msg, "pogm") {
+		t.Errorf("exit %d, error line %q: want exit 1 and a line naming pogm and the grid "+
+			"point with tv=0.002", code, msg)
+	}
+}
+
 // TestNumericFlags checks that sizes and solver settings out of range are usage errors
 // whatever the method, rather than silently replaced or ignored.
 func TestNumericFlags(t *testing.T) {
