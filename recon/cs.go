@@ -114,9 +114,13 @@ func FormatRegularizers(rs []Regularizer) string {
 type CSSolver string
 
 // The CS solvers. CSAuto picks FISTA when there is one regulariser applied to the image
-// itself (wavelet, tfft, llr, or L+S) and ADMM otherwise, as BART's pics does. CSPOGM
-// (POGM) takes the same single terms as FISTA; CSPrimalDual (PrimalDual) any terms, as
-// ADMM does, with no inner conjugate-gradient steps.
+// itself (wavelet, tfft, llr, or L+S; not tv or ttv, which act on its finite differences)
+// and ADMM otherwise, as BART's pics does. CSPOGM (POGM) takes the same single terms as
+// FISTA at the same cost per iteration; CSPrimalDual (PrimalDual) any terms, as ADMM does,
+// with no inner conjugate-gradient steps (one application of the normal operator per
+// iteration, ADMM two). With one term applied to the image the primal-dual solver has no
+// dual variable and is a proximal-gradient method without momentum: FISTA or POGM suit that
+// case better.
 const (
 	CSAuto       CSSolver = ""
 	CSFISTA      CSSolver = "fista"
@@ -174,7 +178,7 @@ type CSOptions struct {
 //
 //	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
 //
-// with FISTA or ADMM (see CSSolver), starting from CG-SENSE. The regularisers act on every
+// with FISTA, POGM, ADMM or the primal-dual solver (see CSSolver), starting from CG-SENSE. The regularisers act on every
 // set's images alike (temporal terms along the frames of each set). With two sets the
 // result has magnitude sqrt(|x_t1|^2 + |x_t2|^2), as BART combines them, and the phase of
 // x_t1 (of x_t2 where x_t1 is zero).

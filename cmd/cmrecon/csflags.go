@@ -21,8 +21,9 @@ func addCSFlags(fs *flag.FlagSet) *csFlags {
 			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
 			"sparse as the pair lplus=,splus=); default: the CS table's row for the file's "+
 			"modality and mask kind"),
-		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual) "+
-			"(default: fista for one image-domain regulariser, admm otherwise)"),
+		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual); "+
+			"fista and pogm take one regulariser other than tv and ttv (default: fista for "+
+			"one such regulariser, admm otherwise)"),
 		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
 			"(default: the built-in table)"),
 		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
