@@ -99,6 +99,24 @@ func readCSTable(path string) (*recon.CSTable, error) {
 	return t, nil
 }
 
+// warnNoTerm warns when every regulariser of o is temporal and the data have one frame:
+// CS then ignores them all, and its output is the CG-SENSE start it begins from.
+func warnNoTerm(e *env, o recon.Options, nt int) {
+	regs := o.CS.Regularizers
+	if o.Method != recon.MethodCS || nt != 1 || len(regs) == 0 {
+		return
+	}
+	for _, r := range regs {
+		switch r.Kind {
+		case recon.RegTTV, recon.RegTFFT, recon.RegLLR, recon.RegLPlus, recon.RegSPlus:
+		default:
+			return
+		}
+	}
+	e.log.Warn("every --reg term is temporal and the data have one frame, so CS ignored "+
+		"them: the output is its CG-SENSE start", "reg", recon.FormatRegularizers(regs))
+}
+
 // methodFlags are the flags that only some methods read.
 var methodFlags = map[string]recon.Method{
 	"reg": recon.MethodCS, "cs-solver": recon.MethodCS, "cs-table": recon.MethodCS,

@@ -617,6 +617,42 @@ func TestTuneSolverMismatch(t *testing.T) {
 	}
 }
 
+// TestCSOneFrameWarning: --reg with temporal terms only (here the L+S pair) on a file of one
+// frame leaves CS nothing to solve, so its output is the CG-SENSE start; recon says so in a
+// warning instead of passing that off as CS.
+func TestCSOneFrameWarning(t *testing.T) {
+	dir := t.TempDir()
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NZ, o.NT = 64, 48, 4, 1, 1
+	c, err := phantom.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "lge.mat")
+	k := c.KSpace
+	if err := mat.WriteV73(in, mat.Array{Name: "kspace",
+		Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT}, Data: k.Data}); err != nil {
+		t.Fatal(err)
+	}
+	const warning = "one frame"
+	for _, c := range []struct {
+		reg  string
+		warn bool
+	}{{"lplus=1,splus=0.01", true}, {"ttv=0.01,tfft=0.01", true}, {"wavelet=0.002,ttv=0.01",
+		false}} {
+		code, _, errOut := cli(t, "recon", "--method", "cs", "--reg", c.reg, "--iters", "2",
+			"--output-mode", "full", in, filepath.Join(dir, "out.mat"))
+		if code != 0 {
+			t.Fatalf("--reg %s: exit %d: %s", c.reg, code, errOut)
+		}
+		got := strings.Contains(errOut, "level=WARN") && strings.Contains(errOut, warning)
+		if got != c.warn {
+			t.Errorf("--reg %s on one frame: warning %v, want %v; stderr:\n%s", c.reg, got,
+				c.warn, errOut)
+		}
+	}
+}
+
 // TestNumericFlags checks that sizes and solver settings out of range are usage errors
 // whatever the method, rather than silently replaced or ignored.
 func TestNumericFlags(t *testing.T) {
