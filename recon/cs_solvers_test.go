@@ -180,3 +180,22 @@ func TestCSSolverMismatchBeforeMaps(t *testing.T) {
 		t.Errorf("FISTA with wavelet and ttv on one frame: %v", err)
 	}
 }
+
+// TestCSTableBlankInRegularisers: a row whose regularisers are split by a blank ("lplus=1
+// splus=0.01") used to fail as lplus without splus, the rest being taken for the note; the
+// error now says that the regularisers are one field.
+func TestCSTableBlankInRegularisers(t *testing.T) {
+	_, err := ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\tlplus=1, splus=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 1") ||
+		!strings.Contains(err.Error(), "no blanks") {
+		t.Errorf("a row with a blank in its regularisers: error %v", err)
+	}
+	_, err = ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\twavelet=x tv=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), `lambda "x"`) {
+		t.Errorf("a bad lambda followed by a note: error %v, want the lambda's", err)
+	}
+	row := "Cine\tkt-2d\tinf\tlplus=1,splus=0.01\tssim=0.91 tv=0.002 was second\n"
+	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
+		t.Errorf("a valid row whose note holds kind=value text: %v", err)
+	}
+}
