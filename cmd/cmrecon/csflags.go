@@ -89,7 +89,7 @@ func (f *csFlags) loadTable(o *recon.Options) error {
 func readCSTable(path string) (*recon.CSTable, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--cs-table %s: %w", path, err)
 	}
 	defer fh.Close()
 	t, err := recon.ParseCSTable(fh)

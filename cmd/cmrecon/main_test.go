@@ -653,6 +653,20 @@ func TestCSOneFrameWarning(t *testing.T) {
 	}
 }
 
+// TestCSTableMissing: a --cs-table file that cannot be opened is named with the flag, as a
+// malformed one is.
+func TestCSTableMissing(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	table := filepath.Join(dir, "absent.tsv")
+	code, _, errOut := cli(t, "recon", "--method", "cs", "--cs-table", table, full,
+		filepath.Join(dir, "out.mat"))
+	if msg := lastLine(errOut); code != 1 || !strings.Contains(msg, "--cs-table "+table) {
+		t.Errorf("exit %d, error line %q: want exit 1 and a line naming --cs-table %s", code,
+			msg, table)
+	}
+}
+
 // TestNumericFlags checks that sizes and solver settings out of range are usage errors
 // whatever the method, rather than silently replaced or ignored.
 func TestNumericFlags(t *testing.T) {
