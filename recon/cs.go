@@ -178,10 +178,10 @@ type CSOptions struct {
 //
 //	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
 //
-// with FISTA, POGM, ADMM or the primal-dual solver (see CSSolver), starting from CG-SENSE. The regularisers act on every
-// set's images alike (temporal terms along the frames of each set). With two sets the
-// result has magnitude sqrt(|x_t1|^2 + |x_t2|^2), as BART combines them, and the phase of
-// x_t1 (of x_t2 where x_t1 is zero).
+// with FISTA, POGM, ADMM or the primal-dual solver (see CSSolver), starting from
+// CG-SENSE. The regularisers act on every set's images alike (temporal terms along the
+// frames of each set). With two sets the result has magnitude sqrt(|x_t1|^2 + |x_t2|^2),
+// as BART combines them, and the phase of x_t1 (of x_t2 where x_t1 is zero).
 //
 // Scaling rule, which makes a lambda mean the same for every file, every acceleration and
 // every mask kind: before solving, the data of a slice are divided by s, the 99th percentile
