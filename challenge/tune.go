@@ -315,7 +315,8 @@ func tuneScore(p tuneProblem, regs []recon.Regularizer, opts TuneOptions) (metri
 	start := time.Now()
 	img, err := recon.CSMagnitude(p.data.KSpace, p.mask, p.maps, co)
 	if err != nil {
-		return metric.Result{}, 0, fmt.Errorf("challenge: tune: %s: %w", p.data.Name, err)
+		return metric.Result{}, 0, fmt.Errorf("challenge: tune: %s with %s: %w", p.data.Name,
+			recon.FormatRegularizers(regs), err)
 	}
 	el := time.Since(start)
 	sub, err := selectOutput(p.data.Name, img, p.data.output(opts.Output))

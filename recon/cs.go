@@ -114,9 +114,13 @@ func FormatRegularizers(rs []Regularizer) string {
 type CSSolver string
 
 // The CS solvers. CSAuto picks FISTA when there is one regulariser applied to the image
-// itself (wavelet, tfft, llr, or L+S) and ADMM otherwise, as BART's pics does. CSPOGM
-// (POGM) takes the same single terms as FISTA; CSPrimalDual (PrimalDual) any terms, as
-// ADMM does, with no inner conjugate-gradient steps.
+// itself (wavelet, tfft, llr, or L+S; not tv or ttv, which act on its finite differences)
+// and ADMM otherwise, as BART's pics does. CSPOGM (POGM) takes the same single terms as
+// FISTA at the same cost per iteration; CSPrimalDual (PrimalDual) any terms, as ADMM does,
+// with no inner conjugate-gradient steps (one application of the normal operator per
+// iteration, ADMM two). With one term applied to the image the primal-dual solver has no
+// dual variable and is a proximal-gradient method without momentum: FISTA or POGM suit that
+// case better.
 const (
 	CSAuto       CSSolver = ""
 	CSFISTA      CSSolver = "fista"
@@ -174,10 +178,10 @@ type CSOptions struct {
 //
 //	sum_t |M_t F S x_t - M_t y_t|^2 / 2 + sum_r lambda_r R_r(x)
 //
-// with FISTA or ADMM (see CSSolver), starting from CG-SENSE. The regularisers act on every
-// set's images alike (temporal terms along the frames of each set). With two sets the
-// result has magnitude sqrt(|x_t1|^2 + |x_t2|^2), as BART combines them, and the phase of
-// x_t1 (of x_t2 where x_t1 is zero).
+// with FISTA, POGM, ADMM or the primal-dual solver (see CSSolver), starting from
+// CG-SENSE. The regularisers act on every set's images alike (temporal terms along the
+// frames of each set). With two sets the result has magnitude sqrt(|x_t1|^2 + |x_t2|^2),
+// as BART combines them, and the phase of x_t1 (of x_t2 where x_t1 is zero).
 //
 // Scaling rule, which makes a lambda mean the same for every file, every acceleration and
 // every mask kind: before solving, the data of a slice are divided by s, the 99th percentile
@@ -205,15 +209,8 @@ func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage
 	if err := checkMaps(maps, y.Dims); err != nil {
 		return nil, err
 	}
-	regs := opts.Regularizers
-	if regs == nil {
-		if regs = opts.Regs(m); regs == nil {
-			kind, r := ClassifyMask(m)
-			return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
-				"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
-		}
-	}
-	if err := checkCS(regs, opts); err != nil {
+	regs, err := csRegs(m, y.NT, opts)
+	if err != nil {
 		return nil, err
 	}
 
@@ -286,6 +283,48 @@ func (o CSOptions) Regs(m *Mask) []Regularizer {
 	return DefaultCSTable().Lookup(mod, m)
 }
 
+// csRegs returns the regularisers CS uses for nt frames sampled with m (opts.Regs) after
+// checking them and the solver settings.
+func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
+	regs := opts.Regs(m)
+	if regs == nil {
+		kind, r := ClassifyMask(m)
+		return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
+			"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
+	}
+	if err := checkCS(regs, opts); err != nil {
+		return nil, err
+	}
+	if opts.Solver != CSFISTA && opts.Solver != CSPOGM {
+		return regs, nil
+	}
+
+	// The terms solve builds: temporal ones only for several frames, L+S as one prox
+	// (the other terms then act on L + S through an operator).
+	terms, withOp := 0, false
+	for _, r := range regs {
+		switch {
+		case r.Kind == RegWavelet:
+			terms++
+		case r.Kind == RegTV, r.Kind == RegTTV && nt > 1:
+			terms++
+			withOp = true
+		case (r.Kind == RegTFFT || r.Kind == RegLLR || r.Kind == RegLPlus) && nt > 1:
+			terms++
+		}
+	}
+	if terms > 1 || withOp {
+		return nil, errSingleTerm(opts.Solver)
+	}
+	return regs, nil
+}
+
+// errSingleTerm is the error of FISTA or POGM given terms they cannot take.
+func errSingleTerm(s CSSolver) error {
+	return fmt.Errorf("recon: %s takes one regulariser applied to the image (wavelet, tfft, "+
+		"llr, or lplus with splus); use admm or pd for others and for several", s)
+}
+
 // checkCS reports CS settings that cannot work.
 func checkCS(regs []Regularizer, opts CSOptions) error {
 	if len(regs) == 0 {
@@ -309,7 +348,7 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 	}
 	switch {
 	case !(s.Step >= 0) || s.Step >= 2:
-		return fmt.Errorf("recon: FISTA step %v is not in [0, 2)", s.Step)
+		return fmt.Errorf("recon: solver step %v is not in [0, 2)", s.Step)
 	case !(s.Rho >= 0) || math.IsInf(s.Rho, 0):
 		return fmt.Errorf("recon: ADMM rho %v is not a finite non-negative number", s.Rho)
 	case s.InnerIterations < 0:
@@ -546,9 +585,7 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, n
 	case len(ts) == 0:
 	case solver == CSFISTA || solver == CSPOGM:
 		if len(ts) != 1 || ts[0].Op != nil {
-			return fmt.Errorf("recon: %s takes one regulariser applied to the image "+
-				"(wavelet, tfft, llr, or lplus with splus); use admm or pd for others and "+
-				"for several", solver)
+			return errSingleTerm(solver)
 		}
 		if solver == CSFISTA {
 			res = FISTA(pr.normal, pr.b, pr.x, ts[0].Prox, so)
@@ -598,6 +635,9 @@ const DefaultCSMaps = 2
 
 // reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude.
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
+	if _, err := csRegs(m, k.NT, opts.CS); err != nil {
+		return nil, err // before the maps, which take longer than anything else here
+	}
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
 	if eo.Maps == 0 {
@@ -668,10 +708,17 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		}
 		grid = next
 	}
+	half := false
 	grid = slices.DeleteFunc(grid, func(g []Regularizer) bool {
-		return len(g) == 0 || checkLPlusS(g) != nil
+		bad := checkLPlusS(g) != nil
+		half = half || bad
+		return len(g) == 0 || bad
 	})
-	if len(grid) == 0 {
+	switch {
+	case len(grid) == 0 && half:
+		return nil, fmt.Errorf("recon: grid %q: no combination has both lplus and splus "+
+			"above 0, and L+S needs both", s)
+	case len(grid) == 0:
 		return nil, fmt.Errorf("recon: grid %q: every combination has all lambdas 0", s)
 	}
 	return grid, nil

@@ -3,6 +3,7 @@ package recon
 import (
 	"bufio"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -154,13 +155,18 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 				"number or inf", line, f[2])
 		}
 		row.MaxR = v
-		if row.Regs, err = ParseRegularizers(f[3]); err != nil {
-			return nil, fmt.Errorf("recon: CS table line %d: %w", line, err)
+		row.Regs, err = ParseRegularizers(f[3])
+		if err == nil && len(row.Regs) == 0 {
+			err = errors.New("no regulariser")
 		}
-		if len(row.Regs) == 0 {
-			return nil, fmt.Errorf("recon: CS table line %d: no regulariser", line)
+		if err == nil {
+			err = checkLPlusS(row.Regs)
 		}
-		if err := checkLPlusS(row.Regs); err != nil {
+		if err != nil && len(f) > 4 && splitRegs(f[3], f[4]) {
+			return nil, fmt.Errorf("recon: CS table line %d: the regularisers are one "+
+				"comma-separated field with no blanks, got %q", line, f[3]+" "+f[4])
+		}
+		if err != nil {
 			return nil, fmt.Errorf("recon: CS table line %d: %w", line, err)
 		}
 		t.Rows = append(t.Rows, row)
@@ -172,6 +178,14 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 		return nil, fmt.Errorf("recon: CS table has no rows")
 	}
 	return t, nil
+}
+
+// splitRegs reports whether a row's regularisers regs and the first word of its note are
+// together a valid list, as one cut in two by a blank is.
+func splitRegs(regs, note string) bool {
+	rs, err := ParseRegularizers(strings.TrimSuffix(regs, ",") + "," +
+		strings.TrimPrefix(note, ","))
+	return err == nil && len(rs) > 0 && checkLPlusS(rs) == nil
 }
 
 // WriteTo writes t in the text form ParseCSTable reads.

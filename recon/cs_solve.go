@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/cmrecon/cmrecon/asm"
@@ -35,7 +36,8 @@ type SolverOptions struct {
 	Tolerance float64
 
 	// Step is FISTA's and POGM's gradient step (0: DefaultStep). It must be at most
-	// 1/|A^H A|; PrimalDual takes 1/Step as the Lipschitz constant of the data term.
+	// 1/|A^H A|; PrimalDual takes 1/Step as the Lipschitz constant of the data term. The
+	// solvers panic on a Step (or DualStep) that is negative or not finite.
 	Step float64
 
 	// Rho is ADMM's penalty parameter and InnerIterations the conjugate-gradient steps of
@@ -49,6 +51,19 @@ type SolverOptions struct {
 	// Progress, when not nil, is called after every iteration with the iteration number
 	// (from 1) and the relative change |x_k - x_(k-1)| / |x_k|.
 	Progress func(iteration int, change float64)
+}
+
+// mustSteps panics, naming solver, when Step or DualStep is negative or not finite.
+func (o SolverOptions) mustSteps(solver string) {
+	for _, s := range []struct {
+		name string
+		v    float64
+	}{{"Step", o.Step}, {"DualStep", o.DualStep}} {
+		if !(s.v >= 0) || math.IsInf(s.v, 0) {
+			panic(fmt.Sprintf("recon: %s: %s %v is not a finite non-negative number", solver,
+				s.name, s.v))
+		}
+	}
 }
 
 func (o SolverOptions) withDefaults() SolverOptions {
@@ -90,6 +105,7 @@ func FISTA(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 	if len(b) != len(x) {
 		panic("recon: FISTA: b and x differ in length")
 	}
+	opts.mustSteps("FISTA")
 	o := opts.withDefaults()
 	step := float32(o.Step)
 

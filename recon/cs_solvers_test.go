@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"errors"
 	"math/cmplx"
 	"strings"
 	"testing"
@@ -117,5 +118,84 @@ func TestCSSolverErrors(t *testing.T) {
 	row := "Cine\tkt-2d\tinf\tlplus=1,splus=0.01\n"
 	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
 		t.Errorf("a table row with L+S: %v", err)
+	}
+}
+
+// TestCSLPlusSZeroOrRepeated: through the Go API an L+S pair with a zero weight, or with a
+// weight given twice, is refused like half of the pair, instead of solving nothing (the L+S
+// term is not built, so CS returned its CG-SENSE start) or silently using the last weight.
+func TestCSLPlusSZeroOrRepeated(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 3
+	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 12, 0.2, 5)
+	for _, regs := range [][]Regularizer{
+		{{RegLPlus, 1}, {RegSPlus, 0}},
+		{{RegLPlus, 0}, {RegSPlus, 0.01}},
+		{{RegLPlus, 0}, {RegSPlus, 0}},
+		{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegLPlus, 2}},
+	} {
+		if err := CheckRegularizers(regs); err == nil {
+			t.Errorf("CheckRegularizers(%v) accepts it", regs)
+		}
+		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: CSOptions{Regularizers: regs}})
+		if err == nil || !strings.Contains(err.Error(), "lplus") {
+			t.Errorf("CS with %v: error %v, want one naming lplus", regs, err)
+		}
+	}
+}
+
+// TestCSSolverMismatchBeforeMaps: FISTA or POGM asked for terms they cannot take is refused
+// before any work, ESPIRiT included (it used to fail only when the first slice was solved,
+// after the maps: minutes into a large file, and again for every file of a tree). The mask
+// here has no calibration region, so reaching EstimateMaps would fail with
+// ErrNoCalibration instead. Temporal terms are dropped for one frame, so there FISTA takes
+// a wavelet with ttv.
+func TestCSSolverMismatchBeforeMaps(t *testing.T) {
+	const nx, ny, nc, nz, nt = 40, 32, 4, 1, 3
+	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
+	m := pointMask(nx, ny, nt, 0, 0.05, 5)
+	for _, c := range []struct {
+		solver CSSolver
+		regs   []Regularizer
+	}{
+		{CSFISTA, []Regularizer{{RegTV, 0.001}}},
+		{CSPOGM, []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}}},
+		{CSPOGM, []Regularizer{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegWavelet, 0.001}}},
+	} {
+		co := CSOptions{Regularizers: c.regs, Solver: c.solver}
+		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: co})
+		if err == nil || errors.Is(err, ErrNoCalibration) ||
+			!strings.Contains(err.Error(), string(c.solver)+" takes one regulariser") {
+			t.Errorf("%s with %v: error %v, want the solver's before the maps'", c.solver,
+				c.regs, err)
+		}
+	}
+
+	one := &KSpace{Dims: Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: 1},
+		Data: k.Data[:nx*ny*nc]}
+	m1 := pointMask(nx, ny, 1, 12, 0.3, 5)
+	co := CSOptions{Regularizers: []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}},
+		Solver: CSFISTA}
+	if _, err := Reconstruct(one, m1, Options{Method: MethodCS, CS: co}); err != nil {
+		t.Errorf("FISTA with wavelet and ttv on one frame: %v", err)
+	}
+}
+
+// TestCSTableBlankInRegularisers: a row whose regularisers are split by a blank ("lplus=1
+// splus=0.01") used to fail as lplus without splus, the rest being taken for the note; the
+// error now says that the regularisers are one field.
+func TestCSTableBlankInRegularisers(t *testing.T) {
+	_, err := ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\tlplus=1, splus=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 1") ||
+		!strings.Contains(err.Error(), "no blanks") {
+		t.Errorf("a row with a blank in its regularisers: error %v", err)
+	}
+	_, err = ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\twavelet=x tv=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), `lambda "x"`) {
+		t.Errorf("a bad lambda followed by a note: error %v, want the lambda's", err)
+	}
+	row := "Cine\tkt-2d\tinf\tlplus=1,splus=0.01\tssim=0.91 tv=0.002 was second\n"
+	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
+		t.Errorf("a valid row whose note holds kind=value text: %v", err)
 	}
 }

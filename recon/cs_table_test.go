@@ -115,4 +115,14 @@ func TestParseRegularizerGrid(t *testing.T) {
 	if _, err := ParseRegularizerGrid("tv=0,wavelet=0"); err == nil {
 		t.Error("a grid of zeros only was accepted")
 	}
+
+	// A grid whose every combination holds half of the L+S pair is refused with a message
+	// that says so (it used to claim that all lambdas were 0).
+	for _, half := range []string{"lplus=1:2", "lplus=0:1,splus=0"} {
+		_, err := ParseRegularizerGrid(half)
+		if err == nil || !strings.Contains(err.Error(), "lplus") ||
+			strings.Contains(err.Error(), "lambdas 0") {
+			t.Errorf("grid %q: error %v, want one naming lplus", half, err)
+		}
+	}
 }

@@ -2,6 +2,8 @@ package recon
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 
 	"github.com/cmrecon/cmrecon/fft"
@@ -34,10 +36,17 @@ type LPlusS struct {
 }
 
 // NewLPlusS returns the L+S model of nt frames of n values with weights lambdaL (nuclear
-// norm of L) and lambdaS (l1 of the temporal Fourier transform of S).
+// norm of L) and lambdaS (l1 of the temporal Fourier transform of S), each finite and at
+// least 0.
 func NewLPlusS(n, nt int, lambdaL, lambdaS float64) (*LPlusS, error) {
 	if n < 1 || nt < 1 {
 		return nil, errors.New("recon: L+S needs at least one value and one frame")
+	}
+	for _, l := range []float64{lambdaL, lambdaS} {
+		if !(l >= 0) || math.IsInf(l, 0) {
+			return nil, fmt.Errorf("recon: L+S weight %v is not a finite non-negative "+
+				"number", l)
+		}
 	}
 	return &LPlusS{n: n, nt: nt, lambdaL: lambdaL, lambdaS: lambdaS,
 		svt:  &LocallyLowRank{nx: n, ny: 1, nt: nt, block: n},
@@ -152,12 +161,23 @@ func (o *liftedOp) Adjoint(dst, y []complex64) {
 
 // checkLPlusS reports an L+S model given only in part: without lplus the sparse part is
 // free to take the whole image and without splus the low-rank part is, so either alone
-// is not the model but a degenerate one.
+// (or with a weight of 0) is not the model but a degenerate one. Each weight may be given
+// once.
 func checkLPlusS(regs []Regularizer) error {
-	has := func(k RegKind) bool {
-		return slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == k })
+	var count [2]int
+	var zero bool
+	for _, r := range regs {
+		i := slices.Index([]RegKind{RegLPlus, RegSPlus}, r.Kind)
+		if i < 0 {
+			continue
+		}
+		count[i]++
+		zero = zero || r.Lambda == 0
 	}
-	if has(RegLPlus) != has(RegSPlus) {
+	switch {
+	case count[0] > 1 || count[1] > 1:
+		return errors.New("recon: low rank plus sparse: lplus or splus given twice")
+	case count[0] != count[1] || zero:
 		return errors.New("recon: low rank plus sparse needs both lplus and splus with " +
 			"lambda > 0 (either alone leaves the other part unregularised)")
 	}

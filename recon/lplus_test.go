@@ -241,3 +241,18 @@ func TestLPlusSBeatsEitherTerm(t *testing.T) {
 			"tfft %.3f)", bestLS, bestLR, bestTF)
 	}
 }
+
+// TestNewLPlusSBadWeights: a weight that is negative or not finite is an error, as a bad
+// size is; it used to be accepted and then skipped by Prox, leaving that part
+// unregularised without a word.
+func TestNewLPlusSBadWeights(t *testing.T) {
+	for _, w := range [][2]float64{{-1, 1}, {1, -0.5}, {math.NaN(), 1}, {1, math.NaN()},
+		{math.Inf(1), 1}, {1, math.Inf(1)}} {
+		if _, err := NewLPlusS(4, 3, w[0], w[1]); err == nil {
+			t.Errorf("NewLPlusS with weights %v: no error", w)
+		}
+	}
+	if _, err := NewLPlusS(4, 3, 0, 0.1); err != nil {
+		t.Errorf("NewLPlusS with a zero weight: %v", err)
+	}
+}

@@ -27,6 +27,7 @@ func POGM(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 	if len(b) != len(x) {
 		panic("recon: POGM: b and x differ in length")
 	}
+	opts.mustSteps("POGM")
 	o := opts.withDefaults()
 	a := float32(o.Step)
 	n := len(x)

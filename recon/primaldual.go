@@ -70,6 +70,7 @@ func PrimalDual(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 	if len(b) != len(x) {
 		panic("recon: PrimalDual: b and x differ in length")
 	}
+	opts.mustSteps("PrimalDual")
 	o := opts.withDefaults()
 	n := len(x)
 

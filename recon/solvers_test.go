@@ -1,9 +1,11 @@
 package recon
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -543,6 +545,43 @@ func TestPowerIteration(t *testing.T) {
 		if got > c.want*(1+1e-5) || got < c.want/1.04 {
 			t.Errorf("%T: |K|^2 estimate %.4f, want %.0f (within 4%% below)", c.op, got,
 				c.want)
+		}
+	}
+}
+
+// TestSolversRefuseBadSteps: a Step or DualStep that is negative or not finite makes
+// FISTA, POGM and PrimalDual panic with a message naming the solver and the option; they
+// used to run and return NaN everywhere (a programming error, like b and x of different
+// lengths, which panics too).
+func TestSolversRefuseBadSteps(t *testing.T) {
+	identity := func(dst, v []complex64) { copy(dst, v) }
+	b := []complex64{3, -0.5, 2i, 0.1}
+	ttv := []Term{{Op: TemporalDiff{N: 2, NT: 2}, Prox: L1{Lambda: 0.2}}}
+	run := map[string]func(SolverOptions){
+		"FISTA": func(o SolverOptions) { FISTA(identity, b, make([]complex64, 4), L1{}, o) },
+		"POGM":  func(o SolverOptions) { POGM(identity, b, make([]complex64, 4), L1{}, o) },
+		"PrimalDual": func(o SolverOptions) {
+			PrimalDual(identity, b, make([]complex64, 4), ttv, o)
+		},
+	}
+	bad := []float64{-1, math.NaN(), math.Inf(1)}
+	for name, f := range run {
+		for _, v := range bad {
+			opts := []SolverOptions{{Step: v}}
+			if name == "PrimalDual" {
+				opts = append(opts, SolverOptions{DualStep: v})
+			}
+			for _, o := range opts {
+				msg := func() (msg string) {
+					defer func() { msg = fmt.Sprint(recover()) }()
+					f(o)
+					return ""
+				}()
+				if !strings.Contains(msg, name) || !strings.Contains(msg, "tep") {
+					t.Errorf("%s with Step %v, DualStep %v: panic %q, want one naming the "+
+						"solver and the step", name, o.Step, o.DualStep, msg)
+				}
+			}
 		}
 	}
 }

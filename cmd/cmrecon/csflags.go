@@ -21,8 +21,9 @@ func addCSFlags(fs *flag.FlagSet) *csFlags {
 			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
 			"sparse as the pair lplus=,splus=); default: the CS table's row for the file's "+
 			"modality and mask kind"),
-		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual) "+
-			"(default: fista for one image-domain regulariser, admm otherwise)"),
+		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual); "+
+			"fista and pogm take one regulariser other than tv and ttv (default: fista for "+
+			"one such regulariser, admm otherwise)"),
 		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
 			"(default: the built-in table)"),
 		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
@@ -88,7 +89,7 @@ func (f *csFlags) loadTable(o *recon.Options) error {
 func readCSTable(path string) (*recon.CSTable, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--cs-table %s: %w", path, err)
 	}
 	defer fh.Close()
 	t, err := recon.ParseCSTable(fh)
@@ -96,6 +97,24 @@ func readCSTable(path string) (*recon.CSTable, error) {
 		return nil, fmt.Errorf("--cs-table %s: %w", path, err)
 	}
 	return t, nil
+}
+
+// warnNoTerm warns when every regulariser of o is temporal and the data have one frame:
+// CS then ignores them all, and its output is the CG-SENSE start it begins from.
+func warnNoTerm(e *env, o recon.Options, nt int) {
+	regs := o.CS.Regularizers
+	if o.Method != recon.MethodCS || nt != 1 || len(regs) == 0 {
+		return
+	}
+	for _, r := range regs {
+		switch r.Kind {
+		case recon.RegTTV, recon.RegTFFT, recon.RegLLR, recon.RegLPlus, recon.RegSPlus:
+		default:
+			return
+		}
+	}
+	e.log.Warn("every --reg term is temporal and the data have one frame, so CS ignored "+
+		"them: the output is its CG-SENSE start", "reg", recon.FormatRegularizers(regs))
 }
 
 // methodFlags are the flags that only some methods read.

@@ -602,6 +602,71 @@ func TestTuneCommand(t *testing.T) {
 	}
 }
 
+// TestTuneSolverMismatch: a grid point the chosen solver cannot take ends tune with a line
+// that names the point, not only the file (the grid's other points may be fine).
+func TestTuneSolverMismatch(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	code, _, errOut := cli(t, "tune", "--out", filepath.Join(dir, "table.tsv"),
+		"--scenarios", "Uniform8", "--grid", "lplus=1,splus=0.01,tv=0:0.002", "--iters", "2",
+		"--cs-solver", "pogm", full)
+	msg := lastLine(errOut)
+	if code != 1 || !strings.Contains(msg, "tv=0.002") || !strings.Contains(msg, "pogm") {
+		t.Errorf("exit %d, error line %q: want exit 1 and a line naming pogm and the grid "+
+			"point with tv=0.002", code, msg)
+	}
+}
+
+// TestCSOneFrameWarning: --reg with temporal terms only (here the L+S pair) on a file of one
+// frame leaves CS nothing to solve, so its output is the CG-SENSE start; recon says so in a
+// warning instead of passing that off as CS.
+func TestCSOneFrameWarning(t *testing.T) {
+	dir := t.TempDir()
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NZ, o.NT = 64, 48, 4, 1, 1
+	c, err := phantom.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "lge.mat")
+	k := c.KSpace
+	if err := mat.WriteV73(in, mat.Array{Name: "kspace",
+		Dims: []int{k.NX, k.NY, k.NC, k.NZ, k.NT}, Data: k.Data}); err != nil {
+		t.Fatal(err)
+	}
+	const warning = "one frame"
+	for _, c := range []struct {
+		reg  string
+		warn bool
+	}{{"lplus=1,splus=0.01", true}, {"ttv=0.01,tfft=0.01", true}, {"wavelet=0.002,ttv=0.01",
+		false}} {
+		code, _, errOut := cli(t, "recon", "--method", "cs", "--reg", c.reg, "--iters", "2",
+			"--output-mode", "full", in, filepath.Join(dir, "out.mat"))
+		if code != 0 {
+			t.Fatalf("--reg %s: exit %d: %s", c.reg, code, errOut)
+		}
+		got := strings.Contains(errOut, "level=WARN") && strings.Contains(errOut, warning)
+		if got != c.warn {
+			t.Errorf("--reg %s on one frame: warning %v, want %v; stderr:\n%s", c.reg, got,
+				c.warn, errOut)
+		}
+	}
+}
+
+// TestCSTableMissing: a --cs-table file that cannot be opened is named with the flag, as a
+// malformed one is.
+func TestCSTableMissing(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	table := filepath.Join(dir, "absent.tsv")
+	code, _, errOut := cli(t, "recon", "--method", "cs", "--cs-table", table, full,
+		filepath.Join(dir, "out.mat"))
+	if msg := lastLine(errOut); code != 1 || !strings.Contains(msg, "--cs-table "+table) {
+		t.Errorf("exit %d, error line %q: want exit 1 and a line naming --cs-table %s", code,
+			msg, table)
+	}
+}
+
 // TestNumericFlags checks that sizes and solver settings out of range are usage errors
 // whatever the method, rather than silently replaced or ignored.
 func TestNumericFlags(t *testing.T) {

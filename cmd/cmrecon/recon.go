@@ -126,6 +126,7 @@ func runRecon(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnNoTerm(e, ro, rep.Dims.NT)
 
 	mask := rep.Mask
 	if mask == "" {

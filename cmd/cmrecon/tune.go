@@ -25,12 +25,14 @@ func runTune(e *env, args []string) error {
 	scen := fs.String("scenarios", "", "comma-separated scenarios such as Uniform8,ktRadial16 "+
 		"(default: the nine of 2025)")
 	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
-		"ttv=0:0.01' (default: wavelet 0.001-0.02 x ttv 0-0.03)")
+		"ttv=0:0.01': every combination is tried, a lambda of 0 leaving its term out, and one "+
+		"with only one of lplus and splus is skipped (default: wavelet 0.001-0.02 x ttv "+
+		"0-0.03)")
 	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
 		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
-	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (default: "+
-		"automatic)")
+	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd, as for recon "+
+		"(default: automatic; fista and pogm fail on grid points with tv, ttv or several terms)")
 	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
 		"selection and crop) or full")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the files' dims in order")
