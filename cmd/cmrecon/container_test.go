@@ -269,3 +269,39 @@ func TestNoNetworkCode(t *testing.T) {
 		}
 	}
 }
+
+// TestContainerCSFromEnvironment: the CS settings come from the environment too (docker run
+// -e CMRECON_REG=...), reach the reconstruction (the output folder records them), and a bad
+// value is a usage error that names the flag it stands for.
+func TestContainerCSFromEnvironment(t *testing.T) {
+	input, _ := testPhaseInput(t)
+	out := filepath.Join(t.TempDir(), "output")
+	t.Setenv("CMRECON_INPUT", input)
+	t.Setenv("CMRECON_OUTPUT", out)
+	t.Setenv("CMRECON_OUTPUT_MODE", "ranking")
+	t.Setenv("CMRECON_METHOD", "cs")
+	t.Setenv("CMRECON_THREADS", "2")
+	t.Setenv("CMRECON_REG", "wavelet=0.004")
+	t.Setenv("CMRECON_CS_SOLVER", "pogm")
+	t.Setenv("CMRECON_NOISE_FLOOR", "off")
+	code, _, errOut := cli(t, "container", "--iters", "3", "--warm-start", "2")
+	if code != 0 {
+		t.Fatalf("container with CS from the environment: exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(out, challenge.SettingsName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"wavelet=0.004", "pogm", "off"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("recorded settings %q lack %q", strings.TrimSpace(string(b)), want)
+		}
+	}
+
+	t.Setenv("CMRECON_OUTPUT", filepath.Join(t.TempDir(), "output"))
+	t.Setenv("CMRECON_CS_SOLVER", "newton")
+	code, _, errOut = cli(t, "container")
+	if msg := lastLine(errOut); code != 2 || !strings.Contains(msg, "--cs-solver") {
+		t.Errorf("CMRECON_CS_SOLVER=newton: exit %d, %q; want 2 naming --cs-solver", code, msg)
+	}
+}

@@ -15,22 +15,38 @@ type csFlags struct {
 	warm                      *int
 }
 
-func addCSFlags(fs *flag.FlagSet) *csFlags {
-	return &csFlags{
-		reg: fs.String("reg", "", "CS regularisers as kind=lambda pairs, e.g. "+
+// addCSFlags defines the CS flags on fs. With env (run and container) each default comes from
+// an environment variable when it is set, as for run's other flags, so that a container is
+// configured with docker run -e: CMRECON_REG, CMRECON_CS_SOLVER, CMRECON_CS_TABLE
+// and CMRECON_NOISE_FLOOR.
+func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
+	def := func(name, value string) (string, string) {
+		if !env {
+			return value, ""
+		}
+		return envDefault(name, value), " ($" + name + ")"
+	}
+	reg, regEnv := def("CMRECON_REG", "")
+	solver, solverEnv := def("CMRECON_CS_SOLVER", "")
+	table, tableEnv := def("CMRECON_CS_TABLE", "")
+	floor, floorEnv := def("CMRECON_NOISE_FLOOR", "auto")
+	f := &csFlags{
+		reg: fs.String("reg", reg, "CS regularisers as kind=lambda pairs, e.g. "+
 			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
 			"sparse as the pair lplus=,splus=); default: the CS table's row for the file's "+
-			"modality and mask kind"),
-		solver: fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd (primal-dual); "+
-			"fista and pogm take one regulariser other than tv and ttv (default: fista for "+
-			"one such regulariser, admm otherwise)"),
-		table: fs.String("cs-table", "", "CS defaults table written by cmrecon tune "+
-			"(default: the built-in table)"),
-		floor: fs.String("noise-floor", "auto", "CS magnitude: auto (estimate the reference's "+
-			"RSS noise floor from the data residual and add it) or off (the denoised image)"),
+			"modality and mask kind"+regEnv),
+		solver: fs.String("cs-solver", solver, "CS solver: fista, pogm, admm or pd "+
+			"(primal-dual); fista and pogm take one regulariser other than tv and ttv "+
+			"(default: fista for one such regulariser, admm otherwise)"+solverEnv),
+		table: fs.String("cs-table", table, "CS defaults table written by cmrecon tune "+
+			"(default: the built-in table)"+tableEnv),
+		floor: fs.String("noise-floor", floor, "CS magnitude: auto (estimate the reference's "+
+			"RSS noise floor from the data residual and add it) or off (the denoised "+
+			"image)"+floorEnv),
 		warm: fs.Int("warm-start", 0, "CG-SENSE iterations CS starts from (0: the default, "+
 			"10; negative: start from the zero-filled image)"),
 	}
+	return f
 }
 
 // methodOK reports whether m is a method the CLI offers.

@@ -38,7 +38,7 @@ func runRecon(e *env, args []string) error {
 	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
 	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
 		"at (0: run every iteration)")
-	csf := addCSFlags(fs)
+	csf := addCSFlags(fs, false)
 	pngDir := fs.String("png", "", "also write a PNG panel into this folder: zero-filled, "+
 		"SENSE and CS (runs all three) and, for a fully sampled input, the reference and "+
 		"error maps")

@@ -84,7 +84,7 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
 	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
-	csf := addCSFlags(fs)
+	csf := addCSFlags(fs, true)
 	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
 		"(0: plain least squares, as bart pics -l2)")
 	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns, "+
