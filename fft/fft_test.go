@@ -472,7 +472,8 @@ func TestPanics(t *testing.T) {
 func TestPlanInfo(t *testing.T) {
 	p := NewPlan[complex128]([]int{6, 5, 4}, 2, 0).WithWorkers(3)
 	if p.Len() != 120 || !slices.Equal(p.Shape(), []int{6, 5, 4}) ||
-		!slices.Equal(p.Axes(), []int{0, 2}) || p.Workers() != 3 || p.Kernels() != "go" {
+		!slices.Equal(p.Axes(), []int{0, 2}) || p.Workers() != 3 ||
+		p.Kernels() != NewPlan[complex64]([]int{4}).Kernels() {
 		t.Errorf("Len %d Shape %v Axes %v Workers %d Kernels %q", p.Len(), p.Shape(), p.Axes(),
 			p.Workers(), p.Kernels())
 	}
