@@ -109,20 +109,27 @@ func BenchmarkAxis(b *testing.B) {
 // without twiddles (l = 1 or 8) and the generic odd butterfly (radix 17), over 16 lanes and
 // enough groups to fill about 8192 elements (in L1 with its output); SetBytes counts one read
 // and one write of the elements.
-func BenchmarkStageKernels(b *testing.B) {
+func BenchmarkStageKernels(b *testing.B) { benchStageKernels[complex64](b, 8192) }
+
+// BenchmarkStageKernelsC128 is BenchmarkStageKernels for complex128, over 4096 elements (the
+// same bytes).
+func BenchmarkStageKernelsC128(b *testing.B) { benchStageKernels[complex128](b, 4096) }
+
+func benchStageKernels[T Complex](b *testing.B, elems int) {
 	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
 		for _, p := range []int{2, 3, 4, 5, 7, 8, 17} {
 			for _, l := range []int{1, 8} {
 				b.Run(fmt.Sprintf("radix%d/l%d", p, l), func(b *testing.B) {
 					const v = 16
-					m := max(1, 8192/(p*l*v))
-					st := newStage(&kernelsC64, factor{p, false}, l, m, v)
-					w := newWork[complex64](workSize{tmp: 2 * p * v})
+					m := max(1, elems/(p*l*v))
+					st := newStage(kernelsFor[T](), factor{p, false}, l, m, v)
+					w := newWork[T](workSize{tmp: 2 * p * v})
 					n := p * l * m * v
-					x := toT[complex64](randomC128(rand.New(rand.NewPCG(1, 2)), n))
-					a := &stageArgs[complex64]{y: make([]complex64, n), x: x, w: st.tw,
+					x := toT[T](randomC128(rand.New(rand.NewPCG(1, 2)), n))
+					a := &stageArgs[T]{y: make([]T, n), x: x, w: st.tw,
 						tk: st.twk, l: l, m: m, v: v, st: &st, wk: w}
-					b.SetBytes(int64(16 * n))
+					var z T
+					b.SetBytes(int64(2 * int(sizeOf(z)) * n))
 					for b.Loop() {
 						st.kern(a)
 					}

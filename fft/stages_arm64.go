@@ -76,9 +76,3 @@ var simdKernels = map[asm.Path][9][]simdRadix{asm.NEON: {
 
 // simdOddKernels lists the SIMD generic odd-radix kernels of each asm path.
 var simdOddKernels = map[asm.Path][]simdOdd{asm.NEON: {{oddNEON, oddTwNEON, 4}}}
-
-// simdKernelsC128 lists the complex128 SIMD stage kernels of each asm path.
-var simdKernelsC128 = map[asm.Path][9][]simdRadix{}
-
-// simdOddKernelsC128 lists the complex128 SIMD generic odd-radix kernels of each asm path.
-var simdOddKernelsC128 = map[asm.Path][]simdOdd{}
