@@ -144,7 +144,12 @@ func benchStageKernels[T Complex](b *testing.B, elems int) {
 // transposes) and columns (lanes adjacent, elements 256 apart), plain and as a centred inverse
 // transform moves them (rotated by n/2, real and imaginary parts swapped, scaled on the way
 // out). SetBytes counts one read and one write of the elements.
-func BenchmarkMoves(b *testing.B) {
+func BenchmarkMoves(b *testing.B) { benchMoves[complex64](b) }
+
+// BenchmarkMovesC128 is BenchmarkMoves for complex128.
+func BenchmarkMovesC128(b *testing.B) { benchMoves[complex128](b) }
+
+func benchMoves[T Complex](b *testing.B) {
 	const n, v = 512, 16
 	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
 		for _, layout := range []struct {
@@ -155,17 +160,18 @@ func BenchmarkMoves(b *testing.B) {
 				for _, dir := range []string{"gather", "scatter"} {
 					name := fmt.Sprintf("%s/%s/centred=%v", layout.name, dir, centred)
 					b.Run(name, func(b *testing.B) {
-						s := make([]complex64, n*max(v, 256))
-						m := &moveArgs[complex64]{buf: make([]complex64, n*v), s: s,
+						s := make([]T, n*max(v, 256))
+						m := &moveArgs[T]{buf: make([]T, n*v), s: s,
 							view: layout.vw, n: n, v: v, scale: 1}
 						if centred {
 							m.rot, m.swap, m.scale = n/2, true, 0.5
 						}
-						move := kernelsC64.gather
+						move := kernelsFor[T]().gather
 						if dir == "scatter" {
-							move = kernelsC64.scatter
+							move = kernelsFor[T]().scatter
 						}
-						b.SetBytes(int64(16 * n * v))
+						var z T
+						b.SetBytes(int64(2 * int(sizeOf(z)) * n * v))
 						for b.Loop() {
 							move(m)
 						}

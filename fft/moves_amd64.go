@@ -31,7 +31,3 @@ var avx2Moves = &simdMoveKernels{colMoveAVX2, gatherT4AVX2, scatterT4AVX2}
 var simdMoves = map[asm.Path][2]func(m *moveArgs[complex64]){
 	asm.AVX2: {gatherWith(avx2Moves), scatterWith(avx2Moves)},
 }
-
-// simdMovesC128 lists the SIMD complex128 gather and scatter of each asm path: none, the
-// pure-Go moves copy whole 16-byte elements already (see bench/README.md, "complex128").
-var simdMovesC128 = map[asm.Path][2]func(m *moveArgs[complex128]){}
