@@ -35,7 +35,3 @@ var neonMoves = &simdMoveKernels{colMoveNEON, gatherT4NEON, scatterT4NEON}
 var simdMoves = map[asm.Path][2]func(m *moveArgs[complex64]){
 	asm.NEON: {gatherWith(neonMoves), scatterWith(neonMoves)},
 }
-
-// simdMovesC128 lists the SIMD complex128 gather and scatter of each asm path: none, the
-// pure-Go moves copy whole 16-byte elements already (see bench/README.md, "complex128").
-var simdMovesC128 = map[asm.Path][2]func(m *moveArgs[complex128]){}

@@ -34,6 +34,10 @@ var updateNEON = flag.Bool("update-neon", false,
 //
 // A kernel has the Go signature func(y, x, w unsafe.Pointer, l, m, v int) of the amd64 ones
 // (see asmGen); v must be a multiple of 4.
+//
+// The complex128 kernels (stages_c128_arm64.s, neonGen.dbl) come from the same descriptions
+// and loops on two float64 lanes per register: VLD2 of arrangement D2 splits two complex128,
+// the arithmetic is encoded for .2d, and v must be a multiple of 2.
 
 // neonGen writes one NEON kernel body; it implements butterflyGen.
 type neonGen struct {
@@ -691,9 +695,9 @@ func TestGeneratedNEON(t *testing.T) {
 
 // TestNEONEncodings checks the instruction encoders: against encodings made by llvm-mc
 // (recorded below, with the mnemonics that made them), then every WORD of stages_arm64.s,
-// moves_arm64.s and asm/vec_arm64.s (whose WORDs were assembled with llvm-mc) against its
-// mnemonic, and, when llvm-mc is installed, every mnemonic of stages_arm64.s and
-// moves_arm64.s against llvm-mc itself.
+// stages_c128_arm64.s, the moves and asm/vec_arm64.s (whose WORDs were assembled with
+// llvm-mc) against its mnemonic, and, when llvm-mc is installed, every mnemonic of the
+// stages and moves files against llvm-mc itself.
 func TestNEONEncodings(t *testing.T) {
 	for _, c := range []struct {
 		mnemonic string
@@ -735,10 +739,14 @@ func TestNEONEncodings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	moves128, err := os.ReadFile("moves_c128_arm64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	for name, text := range map[string]string{"stages_arm64.s": gen,
 		"stages_c128_arm64.s": gen128, "moves_arm64.s": string(moves),
-		"asm/vec_arm64.s": string(vec)} {
+		"moves_c128_arm64.s": string(moves128), "asm/vec_arm64.s": string(vec)} {
 		for _, w := range wordLines(text) {
 			got, ok := encodeNEON(w.mnemonic)
 			if !ok {
@@ -765,6 +773,7 @@ func TestNEONEncodings(t *testing.T) {
 	}
 	words := append(wordLines(gen), wordLines(gen128)...)
 	words = append(words, wordLines(string(moves))...)
+	words = append(words, wordLines(string(moves128))...)
 	var src strings.Builder
 	seen := map[string]bool{}
 	var uniq []asmWord
