@@ -35,8 +35,8 @@
 // generated (asmgen_test.go, neongen_test.go) from one butterfly description per radix, the
 // complex128 ones in double precision with half as many elements per vector. Which runs is
 // chosen per CPU at start-up by package asm and can be forced at run time ([asm.Force]); the
-// purego build tag leaves the assembly out. Accuracy tests (relative RMS
-// error against a float64 direct DFT below 1e-6 for complex64 and 1e-14 for complex128) and
-// differential fuzz targets run on every path in both precisions; bench/README.md has the
-// speed beside FFTW and gonum.
+// purego build tag leaves the assembly out. Accuracy tests (relative RMS error against a
+// float64 direct DFT below 1e-6 for complex64 and 1e-14 for complex128) and differential fuzz
+// targets run on every path in both precisions; bench/README.md has the speed beside FFTW and
+// gonum.
 package fft
