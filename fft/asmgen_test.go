@@ -172,15 +172,15 @@ func (g *asmGen) add(d, a, b int) { g.f("VADDPS %s, %s, %s", g.v(b), g.v(a), g.v
 func (g *asmGen) sub(d, a, b int) { g.f("VSUBPS %s, %s, %s", g.v(b), g.v(a), g.v(d)) }
 
 // mulK sets d = a·k for the real constant k.
-func (g *asmGen) mulK(d, a int, k string) { g.f("VMULPS %s, %s, %s", cref(k), g.v(a), g.v(d)) }
+func (g *asmGen) mulK(d, a int, k string) { g.f("VMULPS %s, %s, %s", g.cref(k), g.v(a), g.v(d)) }
 
 // fmaK sets d += a·k; fnmaK sets d -= a·k.
 func (g *asmGen) fmaK(d, a int, k string) {
-	g.f("VFMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+	g.f("VFMADD231PS %s, %s, %s", g.cref(k), g.v(a), g.v(d))
 }
 
 func (g *asmGen) fnmaK(d, a int, k string) {
-	g.f("VFNMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+	g.f("VFNMADD231PS %s, %s, %s", g.cref(k), g.v(a), g.v(d))
 }
 
 func (g *asmGen) mov(d, a int) { g.f("VMOVAPS %s, %s", g.v(a), g.v(d)) }
@@ -188,10 +188,43 @@ func (g *asmGen) mov(d, a int) { g.f("VMOVAPS %s, %s", g.v(a), g.v(d)) }
 // negI sets d = -i·a: (re, im) becomes (im, -re).
 func (g *asmGen) negI(d, a int) {
 	g.f("VPERMILPS %s, %s, %s", g.swapImm(), g.v(a), g.v(d))
-	g.f("VXORPS %s, %s, %s", cref("negim"), g.v(d), g.v(d))
+	g.f("VXORPS %s, %s, %s", g.cref("negim"), g.v(d), g.v(d))
 }
 
-func cref(k string) string { return "·fftk_" + k + "<>(SB)" }
+// cref is the operand of the constant k: its 64-byte table in memory for AVX2 (32-byte
+// aligned, which is all the Go linker promises, so that a YMM load never splits across cache
+// lines), its register for AVX-512 (see loadConsts).
+func (g *asmGen) cref(k string) string {
+	if g.reg == "Z" {
+		if k == "negim" {
+			return "Z30"
+		}
+		for i, c := range asmConsts {
+			if c.name == k {
+				return fmt.Sprintf("Z%d", 16+i)
+			}
+		}
+		panic("asmgen: no constant " + k)
+	}
+	return "·fftk_" + k + "<>(SB)"
+}
+
+// loadConsts loads the constants into Z16.. (asmConsts in order) and Z30 (negim) at the start
+// of an AVX-512 kernel. With the constants as 64-byte memory operands, which the Go linker
+// aligns to 32 bytes only, every use is a load split across two cache lines whenever a table
+// lands at an odd multiple of 32, as happened to the complex64 tables when the complex128
+// ones were added: the complex64 512x216 transform took 187 µs of CPU time with the tables in
+// memory and 175 µs with the constants in registers, 256x256 74 and 71 µs, 448x204 129 and
+// 116 µs (BenchmarkFFT2D in bench/fft, AVX-512, interleaved runs of the two binaries).
+func (g *asmGen) loadConsts() {
+	if g.reg != "Z" {
+		return
+	}
+	for i, c := range asmConsts {
+		g.f("VBROADCASTSS ·fftk_%s<>(SB), Z%d", c.name, 16+i)
+	}
+	g.f("VMOVUPS ·fftk_negim<>(SB), Z30")
+}
 
 // asmConsts are the real constants of the butterflies, each stored as 16 float32 copies.
 var asmConsts = []struct {
@@ -404,7 +437,8 @@ func genAsm() []byte {
 // Register use in every kernel: AX input pointer X, BX output pointer Y, CX input stride JS,
 // DX 3·JS, SI output stride QS, DI 3·QS, R8 X+4·JS or Y+4·QS, R9 twiddles of the current k,
 // R10 vectors left in the lane block, R11 k countdown, R12 s countdown, R13 (p-1)·QS, R14
-// vectors per lane block. Y14/Y15 (Z14/Z15) are the twiddle temporaries.
+// vectors per lane block. Y14/Y15 (Z14/Z15) are the twiddle temporaries. The AVX-512 kernels
+// hold the butterflies' constants in Z16..Z28 and the sign mask in Z30 (see loadConsts).
 
 `)
 	for _, c := range asmConsts {
@@ -515,6 +549,7 @@ func (g *asmGen) kernel(p int, isa string) {
 	g.f("JZ done")
 	g.f("TESTQ R14, R14")
 	g.f("JZ done")
+	g.loadConsts()
 	fmt.Fprintf(g.b, "sloop:\n")
 	g.f("MOVQ w+16(FP), R9")
 	g.f("MOVQ l+24(FP), R11")
@@ -573,6 +608,7 @@ func (g *asmGen) oddKernel(isa string) {
 	g.f("JZ done")
 	g.f("TESTQ R14, R14")
 	g.f("JZ done")
+	g.loadConsts()
 	fmt.Fprintf(g.b, "cloop:\n")
 	g.f("VMOVUPS (AX), %s", g.v(0))
 	g.mov(1, 0)
