@@ -12,10 +12,12 @@ import (
 
 //go:generate go test -run ^TestGeneratedAsm$ -update-asm
 
-var updateAsm = flag.Bool("update-asm", false, "rewrite stages_amd64.s from its generator")
+var updateAsm = flag.Bool("update-asm", false,
+	"rewrite stages_amd64.s and stages_c128_amd64.s from their generator")
 
 // The amd64 stage kernels are generated: one butterfly description per radix (asmRadix)
-// expands into an AVX2 (YMM) and an AVX-512 (ZMM) kernel, each with and without twiddles.
+// expands into an AVX2 (YMM) and an AVX-512 (ZMM) kernel, each with and without twiddles, for
+// complex64 and for complex128.
 // The instructions are the same for both widths; only the register names and the number of
 // lanes per vector differ. Vectors run across the lanes of the lane-interleaved buffers (see
 // stageArgs), so every lane of a vector sees the same twiddle and the same butterfly: the SIMD
@@ -24,8 +26,12 @@ var updateAsm = flag.Bool("update-asm", false, "rewrite stages_amd64.s from its 
 //
 // A kernel has the Go signature func(y, x, w unsafe.Pointer, l, m, v int) and computes what
 // the pure-Go radix kernel computes for stageArgs{y, x, l, m, v}, with w the twiddles in the
-// k-major layout of stage.twk (nil without twiddles). v*8 must be a multiple of the vector
-// size in bytes (32 or 64).
+// k-major layout of stage.twk (nil without twiddles). v times the element size (8 bytes for
+// complex64, 16 for complex128) must be a multiple of the vector size in bytes (32 or 64).
+//
+// The complex128 kernels (stages_c128_amd64.s) come from the same descriptions and loops in
+// double precision (asmGen.dbl): the same instructions in their packed-double forms, with the
+// addresses and strides of 16-byte elements.
 
 // asmGen writes one kernel body.
 type asmGen struct {
@@ -34,10 +40,64 @@ type asmGen struct {
 	vecB int    // vector size in bytes
 	tw   bool
 	r8   string // what R8 holds in the current butterfly: "x" (X+4·JS), "y" (Y+4·QS) or ""
+	dbl  bool   // complex128 kernels (see f)
 }
 
+// f writes one instruction. The complex128 kernels (dbl) are the complex64 ones with every
+// packed-single instruction in its packed-double form and the float64 constants (fftd_
+// instead of fftk_); the element size (es), the real/imaginary swap (swapImm) and the
+// address arithmetic that depends on them are chosen where they are written.
 func (g *asmGen) f(format string, args ...any) {
-	fmt.Fprintf(g.b, "\t"+format+"\n", args...)
+	s := fmt.Sprintf(format, args...)
+	if g.dbl {
+		op, rest, _ := strings.Cut(s, " ")
+		d, ok := asmDouble[op]
+		if !ok && (strings.HasSuffix(op, "PS") || strings.HasSuffix(op, "SS")) {
+			panic("asmgen: no double-precision form of " + op)
+		}
+		if ok {
+			op = d
+		}
+		s = op + " " + strings.ReplaceAll(rest, "·fftk_", "·fftd_")
+	}
+	fmt.Fprintf(g.b, "\t%s\n", s)
+}
+
+// asmDouble maps the packed-single instructions the generator writes to their packed-double
+// forms.
+var asmDouble = map[string]string{
+	"VMOVUPS": "VMOVUPD", "VMOVAPS": "VMOVAPD", "VADDPS": "VADDPD", "VSUBPS": "VSUBPD",
+	"VMULPS": "VMULPD", "VFMADD231PS": "VFMADD231PD", "VFNMADD231PS": "VFNMADD231PD",
+	"VFMADDSUB213PS": "VFMADDSUB213PD", "VXORPS": "VXORPD", "VBROADCASTSS": "VBROADCASTSD",
+	"VPERMILPS": "VPERMILPD",
+}
+
+// es is the size of one complex element in bytes.
+func (g *asmGen) es() int {
+	if g.dbl {
+		return 16
+	}
+	return 8
+}
+
+// swapImm is the VPERMILPS or VPERMILPD immediate that swaps the real and imaginary parts of
+// every element.
+func (g *asmGen) swapImm() string {
+	switch {
+	case !g.dbl:
+		return "$0xb1"
+	case g.reg == "Z":
+		return "$0x55"
+	}
+	return "$0x5"
+}
+
+// esShift is log₂ of the element size.
+func (g *asmGen) esShift() int {
+	if g.dbl {
+		return 4
+	}
+	return 3
 }
 
 // v names vector register i.
@@ -80,18 +140,20 @@ func (g *asmGen) load(r, j int) {
 	// r = r·w_j: with c = w_j, r·c = r·Re(c) ∓ swap(r)·Im(c) (FMADDSUB: even lanes, the real
 	// parts, subtract; odd lanes add).
 	a, b := g.v(14), g.v(15)
-	g.f("VBROADCASTSS %d(R9), %s", (j-1)*8+4, a)
-	g.f("VPERMILPS $0xb1, %s, %s", g.v(r), b)
+	es := g.es()
+	g.f("VBROADCASTSS %d(R9), %s", (j-1)*es+es/2, a)
+	g.f("VPERMILPS %s, %s, %s", g.swapImm(), g.v(r), b)
 	g.f("VMULPS %s, %s, %s", a, b, b)
-	g.f("VBROADCASTSS %d(R9), %s", (j-1)*8, a)
+	g.f("VBROADCASTSS %d(R9), %s", (j-1)*es, a)
 	g.f("VFMADDSUB213PS %s, %s, %s", b, a, g.v(r))
 }
 
-// cmulAt multiplies register r by the complex64 at mem (an address with a base register).
+// cmulAt multiplies register r by the complex element at mem (an address with a base
+// register).
 func (g *asmGen) cmulAt(r int, off int, base string) {
 	a, b := g.v(14), g.v(15)
-	g.f("VBROADCASTSS %d(%s), %s", off+4, base, a)
-	g.f("VPERMILPS $0xb1, %s, %s", g.v(r), b)
+	g.f("VBROADCASTSS %d(%s), %s", off+g.es()/2, base, a)
+	g.f("VPERMILPS %s, %s, %s", g.swapImm(), g.v(r), b)
 	g.f("VMULPS %s, %s, %s", a, b, b)
 	g.f("VBROADCASTSS %d(%s), %s", off, base, a)
 	g.f("VFMADDSUB213PS %s, %s, %s", b, a, g.v(r))
@@ -110,26 +172,59 @@ func (g *asmGen) add(d, a, b int) { g.f("VADDPS %s, %s, %s", g.v(b), g.v(a), g.v
 func (g *asmGen) sub(d, a, b int) { g.f("VSUBPS %s, %s, %s", g.v(b), g.v(a), g.v(d)) }
 
 // mulK sets d = a·k for the real constant k.
-func (g *asmGen) mulK(d, a int, k string) { g.f("VMULPS %s, %s, %s", cref(k), g.v(a), g.v(d)) }
+func (g *asmGen) mulK(d, a int, k string) { g.f("VMULPS %s, %s, %s", g.cref(k), g.v(a), g.v(d)) }
 
 // fmaK sets d += a·k; fnmaK sets d -= a·k.
 func (g *asmGen) fmaK(d, a int, k string) {
-	g.f("VFMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+	g.f("VFMADD231PS %s, %s, %s", g.cref(k), g.v(a), g.v(d))
 }
 
 func (g *asmGen) fnmaK(d, a int, k string) {
-	g.f("VFNMADD231PS %s, %s, %s", cref(k), g.v(a), g.v(d))
+	g.f("VFNMADD231PS %s, %s, %s", g.cref(k), g.v(a), g.v(d))
 }
 
 func (g *asmGen) mov(d, a int) { g.f("VMOVAPS %s, %s", g.v(a), g.v(d)) }
 
 // negI sets d = -i·a: (re, im) becomes (im, -re).
 func (g *asmGen) negI(d, a int) {
-	g.f("VPERMILPS $0xb1, %s, %s", g.v(a), g.v(d))
-	g.f("VXORPS %s, %s, %s", cref("negim"), g.v(d), g.v(d))
+	g.f("VPERMILPS %s, %s, %s", g.swapImm(), g.v(a), g.v(d))
+	g.f("VXORPS %s, %s, %s", g.cref("negim"), g.v(d), g.v(d))
 }
 
-func cref(k string) string { return "·fftk_" + k + "<>(SB)" }
+// cref is the operand of the constant k: its 64-byte table in memory for AVX2 (32-byte
+// aligned, which is all the Go linker promises, so that a YMM load never splits across cache
+// lines), its register for AVX-512 (see loadConsts).
+func (g *asmGen) cref(k string) string {
+	if g.reg == "Z" {
+		if k == "negim" {
+			return "Z30"
+		}
+		for i, c := range asmConsts {
+			if c.name == k {
+				return fmt.Sprintf("Z%d", 16+i)
+			}
+		}
+		panic("asmgen: no constant " + k)
+	}
+	return "·fftk_" + k + "<>(SB)"
+}
+
+// loadConsts loads the constants into Z16.. (asmConsts in order) and Z30 (negim) at the start
+// of an AVX-512 kernel. With the constants as 64-byte memory operands, which the Go linker
+// aligns to 32 bytes only, every use is a load split across two cache lines whenever a table
+// lands at an odd multiple of 32, as happened to the complex64 tables when the complex128
+// ones were added: the complex64 512x216 transform took 187 µs of CPU time with the tables in
+// memory and 175 µs with the constants in registers, 256x256 74 and 71 µs, 448x204 129 and
+// 116 µs (BenchmarkFFT2D in bench/fft, AVX-512, interleaved runs of the two binaries).
+func (g *asmGen) loadConsts() {
+	if g.reg != "Z" {
+		return
+	}
+	for i, c := range asmConsts {
+		g.f("VBROADCASTSS ·fftk_%s<>(SB), Z%d", c.name, 16+i)
+	}
+	g.f("VMOVUPS ·fftk_negim<>(SB), Z30")
+}
 
 // asmConsts are the real constants of the butterflies, each stored as 16 float32 copies.
 var asmConsts = []struct {
@@ -342,7 +437,8 @@ func genAsm() []byte {
 // Register use in every kernel: AX input pointer X, BX output pointer Y, CX input stride JS,
 // DX 3·JS, SI output stride QS, DI 3·QS, R8 X+4·JS or Y+4·QS, R9 twiddles of the current k,
 // R10 vectors left in the lane block, R11 k countdown, R12 s countdown, R13 (p-1)·QS, R14
-// vectors per lane block. Y14/Y15 (Z14/Z15) are the twiddle temporaries.
+// vectors per lane block. Y14/Y15 (Z14/Z15) are the twiddle temporaries. The AVX-512 kernels
+// hold the butterflies' constants in Z16..Z28 and the sign mask in Z30 (see loadConsts).
 
 `)
 	for _, c := range asmConsts {
@@ -356,23 +452,66 @@ func genAsm() []byte {
 		fmt.Fprintf(&b, "DATA ·fftk_negim<>+%d(SB)/8, $0x8000000000000000\n", 8*i)
 	}
 	b.WriteString("GLOBL ·fftk_negim<>(SB), RODATA|NOPTR, $64\n")
+	genKernels(&b, false)
+	return b.Bytes()
+}
 
+// genAsmC128 returns the text of stages_c128_amd64.s: the complex128 kernels, from the same
+// descriptions and loops as the complex64 ones (see asmGen.f), with two complex128 per YMM
+// register and four per ZMM register. They are named with the suffix C128 (r2AVX2C128,
+// r2TwAVX2C128, ...).
+func genAsmC128() []byte {
+	var b bytes.Buffer
+	b.WriteString(`// Code generated by go generate from asmgen_test.go. DO NOT EDIT.
+
+//go:build !purego
+
+#include "textflag.h"
+
+// The complex128 stage kernels: the complex64 ones of stages_amd64.s in double precision,
+// with the same register use (strides and offsets in bytes of 16-byte elements).
+
+`)
+	for _, c := range asmConsts {
+		bits := math.Float64bits(c.val)
+		for i := range 8 {
+			fmt.Fprintf(&b, "DATA ·fftd_%s<>+%d(SB)/8, $0x%016x\n", c.name, 8*i, bits)
+		}
+		fmt.Fprintf(&b, "GLOBL ·fftd_%s<>(SB), RODATA|NOPTR, $64\n\n", c.name)
+	}
+	for i := range 8 {
+		bits := uint64(0)
+		if i%2 == 1 {
+			bits = 1 << 63
+		}
+		fmt.Fprintf(&b, "DATA ·fftd_negim<>+%d(SB)/8, $0x%016x\n", 8*i, bits)
+	}
+	b.WriteString("GLOBL ·fftd_negim<>(SB), RODATA|NOPTR, $64\n")
+	genKernels(&b, true)
+	return b.Bytes()
+}
+
+// genKernels writes the radix and odd-radix kernels of both widths, complex128 ones if dbl.
+func genKernels(b *bytes.Buffer, dbl bool) {
+	sfx := ""
+	if dbl {
+		sfx = "C128"
+	}
 	for _, isa := range []struct {
 		name, reg string
 		vecB      int
 	}{{"AVX2", "Y", 32}, {"AVX512", "Z", 64}} {
 		for _, p := range []int{2, 3, 4, 5, 7, 8} {
 			for _, tw := range []bool{false, true} {
-				g := &asmGen{b: &b, reg: isa.reg, vecB: isa.vecB, tw: tw}
-				g.kernel(p, isa.name)
+				g := &asmGen{b: b, reg: isa.reg, vecB: isa.vecB, tw: tw, dbl: dbl}
+				g.kernel(p, isa.name+sfx)
 			}
 		}
 		for _, tw := range []bool{false, true} {
-			g := &asmGen{b: &b, reg: isa.reg, vecB: isa.vecB, tw: tw}
-			g.oddKernel(isa.name)
+			g := &asmGen{b: b, reg: isa.reg, vecB: isa.vecB, tw: tw, dbl: dbl}
+			g.oddKernel(isa.name + sfx)
 		}
 	}
-	return b.Bytes()
 }
 
 // kernelName is the Go name of the radix-p kernel for isa, with or without twiddles.
@@ -397,7 +536,7 @@ func (g *asmGen) kernel(p int, isa string) {
 	g.f("MOVQ l+24(FP), R11")
 	g.f("MOVQ m+32(FP), R12")
 	g.f("MOVQ v+40(FP), R14")
-	g.f("SHLQ $3, R14") // v·8 bytes
+	g.f("SHLQ $%d, R14", g.esShift()) // v·es bytes
 	g.f("MOVQ R14, SI")
 	g.f("IMULQ R11, SI") // QS = l·v·8
 	g.f("MOVQ SI, CX")
@@ -410,6 +549,7 @@ func (g *asmGen) kernel(p int, isa string) {
 	g.f("JZ done")
 	g.f("TESTQ R14, R14")
 	g.f("JZ done")
+	g.loadConsts()
 	fmt.Fprintf(g.b, "sloop:\n")
 	g.f("MOVQ w+16(FP), R9")
 	g.f("MOVQ l+24(FP), R11")
@@ -423,7 +563,7 @@ func (g *asmGen) kernel(p int, isa string) {
 	g.f("DECQ R10")
 	g.f("JNZ vloop")
 	if g.tw {
-		g.f("ADDQ $%d, R9", (p-1)*8)
+		g.f("ADDQ $%d, R9", (p-1)*g.es())
 	}
 	g.f("DECQ R11")
 	g.f("JNZ kloop")
@@ -462,12 +602,13 @@ func (g *asmGen) oddKernel(isa string) {
 	g.f("SHRQ $1, R14")
 	g.f("MOVQ R14, h-8(SP)")
 	g.f("MOVQ v+64(FP), R12")
-	g.f("SHLQ $3, R12")
+	g.f("SHLQ $%d, R12", g.esShift())
 	g.f("SHRQ $%d, R12", shift)
 	g.f("TESTQ R12, R12")
 	g.f("JZ done")
 	g.f("TESTQ R14, R14")
 	g.f("JZ done")
+	g.loadConsts()
 	fmt.Fprintf(g.b, "cloop:\n")
 	g.f("VMOVUPS (AX), %s", g.v(0))
 	g.mov(1, 0)
@@ -481,7 +622,12 @@ func (g *asmGen) oddKernel(isa string) {
 		g.f("MOVQ w+16(FP), R8")
 		g.f("MOVQ p+56(FP), R9")
 		g.f("SUBQ $2, R9")
-		g.f("LEAQ (R8)(R9*8), R9")
+		if g.dbl {
+			g.f("SHLQ $4, R9")
+			g.f("ADDQ R8, R9")
+		} else {
+			g.f("LEAQ (R8)(R9*8), R9")
+		}
 	}
 	g.f("MOVQ tmp+32(FP), R11")
 	g.f("MOVQ h-8(SP), R13")
@@ -491,8 +637,8 @@ func (g *asmGen) oddKernel(isa string) {
 	if g.tw {
 		g.cmulAt(2, 0, "R8")
 		g.cmulAt(3, 0, "R9")
-		g.f("ADDQ $8, R8")
-		g.f("SUBQ $8, R9")
+		g.f("ADDQ $%d, R8", g.es())
+		g.f("SUBQ $%d, R9", g.es())
 	}
 	g.add(4, 2, 3)
 	g.sub(5, 2, 3)
@@ -514,7 +660,7 @@ func (g *asmGen) oddKernel(isa string) {
 	g.f("ADDQ BX, DI")
 	g.f("MOVQ cs+24(FP), R10")
 	g.f("MOVQ h-8(SP), R8")
-	g.f("SHLQ $3, R8")
+	g.f("SHLQ $%d, R8", g.esShift())
 	g.f("MOVQ h-8(SP), R14")
 	g.f("SHRQ $1, R14")
 	g.f("JZ qtail")
@@ -531,13 +677,13 @@ func (g *asmGen) oddKernel(isa string) {
 	g.f("VMOVUPS %d(R11), %s", vb, g.v(6))
 	g.f("VBROADCASTSS (R9), %s", g.v(7))
 	g.f("VFMADD231PS %s, %s, %s", g.v(7), g.v(5), g.v(1))
-	g.f("VBROADCASTSS 4(R9), %s", g.v(8))
+	g.f("VBROADCASTSS %d(R9), %s", g.es()/2, g.v(8))
 	g.f("VFMADD231PS %s, %s, %s", g.v(8), g.v(6), g.v(2))
 	g.f("VBROADCASTSS (R9)(R8*1), %s", g.v(9))
 	g.f("VFMADD231PS %s, %s, %s", g.v(9), g.v(5), g.v(3))
-	g.f("VBROADCASTSS 4(R9)(R8*1), %s", g.v(10))
+	g.f("VBROADCASTSS %d(R9)(R8*1), %s", g.es()/2, g.v(10))
 	g.f("VFMADD231PS %s, %s, %s", g.v(10), g.v(6), g.v(4))
-	g.f("ADDQ $8, R9")
+	g.f("ADDQ $%d, R9", g.es())
 	g.f("ADDQ $%d, R11", 2*vb)
 	g.f("DECQ R13")
 	g.f("JNZ q2j")
@@ -565,9 +711,9 @@ func (g *asmGen) oddKernel(isa string) {
 	fmt.Fprintf(g.b, "q1j:\n")
 	g.f("VBROADCASTSS (R10), %s", g.v(7))
 	g.f("VFMADD231PS (R11), %s, %s", g.v(7), g.v(1))
-	g.f("VBROADCASTSS 4(R10), %s", g.v(8))
+	g.f("VBROADCASTSS %d(R10), %s", g.es()/2, g.v(8))
 	g.f("VFMADD231PS %d(R11), %s, %s", vb, g.v(8), g.v(2))
-	g.f("ADDQ $8, R10")
+	g.f("ADDQ $%d, R10", g.es())
 	g.f("ADDQ $%d, R11", 2*vb)
 	g.f("DECQ R13")
 	g.f("JNZ q1j")
@@ -586,24 +732,29 @@ func (g *asmGen) oddKernel(isa string) {
 	g.f("RET")
 }
 
-// TestGeneratedAsm checks that stages_amd64.s is what genAsm writes, and rewrites it with
-// -update-asm.
+// TestGeneratedAsm checks that stages_amd64.s and stages_c128_amd64.s are what genAsm and
+// genAsmC128 write, and rewrites them with -update-asm.
 func TestGeneratedAsm(t *testing.T) {
-	want := genAsm()
-	if *updateAsm {
-		if err := os.WriteFile("stages_amd64.s", want, 0o644); err != nil {
+	for _, f := range []struct {
+		name string
+		gen  func() []byte
+	}{{"stages_amd64.s", genAsm}, {"stages_c128_amd64.s", genAsmC128}} {
+		want := f.gen()
+		if *updateAsm {
+			if err := os.WriteFile(f.name, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(f.name)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	got, err := os.ReadFile("stages_amd64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("stages_amd64.s is stale: run go generate ./fft")
-	}
-	if strings.Contains(string(want), "R15") {
-		t.Fatal("generated assembly uses R15, which dynamic linking reserves")
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s is stale: run go generate ./fft", f.name)
+		}
+		if strings.Contains(string(want), "R15") {
+			t.Fatalf("%s uses R15, which dynamic linking reserves", f.name)
+		}
 	}
 }

@@ -109,20 +109,27 @@ func BenchmarkAxis(b *testing.B) {
 // without twiddles (l = 1 or 8) and the generic odd butterfly (radix 17), over 16 lanes and
 // enough groups to fill about 8192 elements (in L1 with its output); SetBytes counts one read
 // and one write of the elements.
-func BenchmarkStageKernels(b *testing.B) {
+func BenchmarkStageKernels(b *testing.B) { benchStageKernels[complex64](b, 8192) }
+
+// BenchmarkStageKernelsC128 is BenchmarkStageKernels for complex128, over 4096 elements (the
+// same bytes).
+func BenchmarkStageKernelsC128(b *testing.B) { benchStageKernels[complex128](b, 4096) }
+
+func benchStageKernels[T Complex](b *testing.B, elems int) {
 	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
 		for _, p := range []int{2, 3, 4, 5, 7, 8, 17} {
 			for _, l := range []int{1, 8} {
 				b.Run(fmt.Sprintf("radix%d/l%d", p, l), func(b *testing.B) {
 					const v = 16
-					m := max(1, 8192/(p*l*v))
-					st := newStage(&kernelsC64, factor{p, false}, l, m, v)
-					w := newWork[complex64](workSize{tmp: 2 * p * v})
+					m := max(1, elems/(p*l*v))
+					st := newStage(kernelsFor[T](), factor{p, false}, l, m, v)
+					w := newWork[T](workSize{tmp: 2 * p * v})
 					n := p * l * m * v
-					x := toT[complex64](randomC128(rand.New(rand.NewPCG(1, 2)), n))
-					a := &stageArgs[complex64]{y: make([]complex64, n), x: x, w: st.tw,
+					x := toT[T](randomC128(rand.New(rand.NewPCG(1, 2)), n))
+					a := &stageArgs[T]{y: make([]T, n), x: x, w: st.tw,
 						tk: st.twk, l: l, m: m, v: v, st: &st, wk: w}
-					b.SetBytes(int64(16 * n))
+					var z T
+					b.SetBytes(int64(2 * int(sizeOf(z)) * n))
 					for b.Loop() {
 						st.kern(a)
 					}
@@ -137,7 +144,12 @@ func BenchmarkStageKernels(b *testing.B) {
 // transposes) and columns (lanes adjacent, elements 256 apart), plain and as a centred inverse
 // transform moves them (rotated by n/2, real and imaginary parts swapped, scaled on the way
 // out). SetBytes counts one read and one write of the elements.
-func BenchmarkMoves(b *testing.B) {
+func BenchmarkMoves(b *testing.B) { benchMoves[complex64](b) }
+
+// BenchmarkMovesC128 is BenchmarkMoves for complex128.
+func BenchmarkMovesC128(b *testing.B) { benchMoves[complex128](b) }
+
+func benchMoves[T Complex](b *testing.B) {
 	const n, v = 512, 16
 	asmtest.Bench(b, func(b *testing.B, _ asm.Path) {
 		for _, layout := range []struct {
@@ -148,17 +160,18 @@ func BenchmarkMoves(b *testing.B) {
 				for _, dir := range []string{"gather", "scatter"} {
 					name := fmt.Sprintf("%s/%s/centred=%v", layout.name, dir, centred)
 					b.Run(name, func(b *testing.B) {
-						s := make([]complex64, n*max(v, 256))
-						m := &moveArgs[complex64]{buf: make([]complex64, n*v), s: s,
+						s := make([]T, n*max(v, 256))
+						m := &moveArgs[T]{buf: make([]T, n*v), s: s,
 							view: layout.vw, n: n, v: v, scale: 1}
 						if centred {
 							m.rot, m.swap, m.scale = n/2, true, 0.5
 						}
-						move := kernelsC64.gather
+						move := kernelsFor[T]().gather
 						if dir == "scatter" {
-							move = kernelsC64.scatter
+							move = kernelsFor[T]().scatter
 						}
-						b.SetBytes(int64(16 * n * v))
+						var z T
+						b.SetBytes(int64(2 * int(sizeOf(z)) * n * v))
 						for b.Loop() {
 							move(m)
 						}

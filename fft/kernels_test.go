@@ -148,3 +148,60 @@ func testMoves[T Complex](t *testing.T, n, v int) {
 		}
 	}
 }
+
+// TestSIMDStageKernels calls every SIMD stage kernel of every path this machine runs directly
+// (no dispatch, no fallback: a call of the pure-Go kernel fails the test), for both element
+// types, and checks it against refStage; it also checks that each path has kernels for every
+// specialised radix and the generic odd radix in both precisions.
+func TestSIMDStageKernels(t *testing.T) {
+	testSIMDStageKernels[complex64](t, simdKernels, simdOddKernels)
+	testSIMDStageKernels[complex128](t, simdKernelsC128, simdOddKernelsC128)
+}
+
+func testSIMDStageKernels[T Complex](t *testing.T, radix map[asm.Path][9][]simdRadix,
+	odd map[asm.Path][]simdOdd) {
+	rng := rand.New(rand.NewPCG(9, 2))
+	tol := tolFor[T]()
+	ks := kernelsFor[T]()
+	for _, path := range asm.Available() {
+		if path == asm.Go {
+			continue
+		}
+		for _, p := range []int{2, 3, 4, 5, 7, 8, 11, 13} {
+			var kerns []kernel[T]
+			var lanes []int
+			fail := func(*stageArgs[T]) { t.Fatalf("%s %v radix %d fell back", typeName[T](), path, p) }
+			if p <= 8 {
+				for _, s := range radix[path][p] {
+					kerns = append(kerns, simdStage(p, []simdRadix{s}, fail))
+					lanes = append(lanes, s.lanes)
+				}
+			} else {
+				for _, s := range odd[path] {
+					kerns = append(kerns, simdOddStage([]simdOdd{s}, fail))
+					lanes = append(lanes, s.lanes)
+				}
+			}
+			if len(kerns) == 0 {
+				t.Errorf("%s %v: no SIMD kernel for radix %d", typeName[T](), path, p)
+			}
+			for i, k := range kerns {
+				for _, g := range [][3]int{{1, 3, 1}, {4, 2, 1}, {6, 1, 2}, {1, 1, 2}} {
+					l, m, v := g[0], g[1], g[2]*lanes[i]
+					st := newStage(ks, factor{p, false}, l, m, v)
+					n := p * l * m
+					x := randomC128(rng, n*v)
+					y := make([]T, n*v)
+					w := newWork[T](workSize{tmp: 2 * p * v})
+					k(&stageArgs[T]{y: y, x: toT[T](x), w: st.tw, tk: st.twk, l: l, m: m, v: v,
+						st: &st, wk: w})
+					want := refStage(x, twAsC128(st.tw), p, l, m, v)
+					if e := relRMS(y, want); e > tol {
+						t.Errorf("%s %v radix %d lanes %d l=%d m=%d v=%d: error %.3g",
+							typeName[T](), path, p, lanes[i], l, m, v, e)
+					}
+				}
+			}
+		}
+	}
+}

@@ -140,7 +140,7 @@ func MeasurePlan[T Complex](w *Wisdom, shape []int, axes ...int) *Plan[T] {
 			}
 			return timePlans(plans, x)
 		}
-		c := measurePass(g, defaultChoice(g, elem).lanes, kernelsFor[T]().simd, run)
+		c := measurePass(g, defaultChoice(g, elem).lanes, simdMinLanes[T](), run)
 		cur[g] = c
 		w.record(wisdomKey[T](g), c)
 	}
@@ -170,9 +170,9 @@ func (p *Plan[T]) Decomposition() string {
 }
 
 // measurePass returns the fastest decomposition of a pass of geometry g, with run timing
-// lists of candidates. defLanes is the default lane count and simd tells whether the element
-// type has SIMD stage kernels.
-func measurePass(g passGeom, defLanes int, simd bool,
+// lists of candidates. defLanes is the default lane count and minVec the lanes of the
+// narrowest SIMD stage kernel of the element type (1 when it has none).
+func measurePass(g passGeom, defLanes, minVec int,
 	run func([]choice) []time.Duration) choice {
 	passesMeasured.Add(1)
 	var first []choice
@@ -194,7 +194,7 @@ func measurePass(g passGeom, defLanes int, simd bool,
 		if i != 0 {
 			second = append(second, first[i])
 		}
-		for _, lanes := range laneCandidates(g, defLanes, simd) {
+		for _, lanes := range laneCandidates(g, defLanes, minVec) {
 			if lanes != effectiveLanes(g, defLanes) {
 				second = append(second, choice{fs: fs, lanes: lanes})
 			}
@@ -217,13 +217,11 @@ func effectiveLanes(g passGeom, lanes int) int {
 }
 
 // laneCandidates returns the distinct effective lane counts tried around def: the powers of
-// two from def/4 to 4·def, at most maxMeasuredLanes, and, with SIMD stage kernels (simd), at
-// least their narrowest vector (fewer lanes would run the pure-Go kernels).
-func laneCandidates(g passGeom, def int, simd bool) []int {
-	lo := 1
-	if simd {
-		lo = min(def, simdMinLanes())
-	}
+// two from def/4 to 4·def, at most maxMeasuredLanes, and at least the narrowest SIMD vector
+// (minVec elements, 1 without SIMD stage kernels; fewer lanes would run the pure-Go kernels)
+// unless def itself is smaller.
+func laneCandidates(g passGeom, def, minVec int) []int {
+	lo := min(def, minVec)
 	var ls []int
 	for l := max(lo, def/4); l <= min(4*def, maxMeasuredLanes); l *= 2 {
 		if e := effectiveLanes(g, l); !slices.Contains(ls, e) {
@@ -233,11 +231,16 @@ func laneCandidates(g passGeom, def int, simd bool) []int {
 	return ls
 }
 
-// simdMinLanes returns the lanes of the narrowest SIMD stage kernel of the active path (1
-// when it has none).
-func simdMinLanes() int {
+// simdMinLanes returns the lanes of the narrowest SIMD stage kernel for element type T on the
+// active path (1 when it has none).
+func simdMinLanes[T Complex]() int {
+	tables := simdKernels
+	var z T
+	if _, ok := any(z).(complex128); ok {
+		tables = simdKernelsC128
+	}
 	lo := 0
-	for _, chain := range simdKernels[asm.Active()] {
+	for _, chain := range tables[asm.Active()] {
 		for _, s := range chain {
 			if lo == 0 || s.lanes < lo {
 				lo = s.lanes

@@ -15,7 +15,8 @@ import (
 
 //go:generate go test -run ^TestGeneratedNEON$ -update-neon
 
-var updateNEON = flag.Bool("update-neon", false, "rewrite stages_arm64.s from its generator")
+var updateNEON = flag.Bool("update-neon", false,
+	"rewrite stages_arm64.s and stages_c128_arm64.s from their generator")
 
 // The arm64 NEON stage kernels (stages_arm64.s) are generated from the same butterfly
 // descriptions as the amd64 ones (asmRadix), so every radix has one description of its
@@ -33,6 +34,10 @@ var updateNEON = flag.Bool("update-neon", false, "rewrite stages_arm64.s from it
 //
 // A kernel has the Go signature func(y, x, w unsafe.Pointer, l, m, v int) of the amd64 ones
 // (see asmGen); v must be a multiple of 4.
+//
+// The complex128 kernels (stages_c128_arm64.s, neonGen.dbl) come from the same descriptions
+// and loops on two float64 lanes per register: VLD2 of arrangement D2 splits two complex128,
+// the arithmetic is encoded for .2d, and v must be a multiple of 2.
 
 // neonGen writes one NEON kernel body; it implements butterflyGen.
 type neonGen struct {
@@ -43,14 +48,55 @@ type neonGen struct {
 	pair  map[int]int // the register pair k (V2k real, V2k+1 imaginary) of each value
 	free  []int       // the pairs not in use
 	konst map[string][2]int
+	dbl   bool // complex128 kernels (see f)
 }
 
 // neonPairs is the number of register pairs for values: V0..V27. V28 and V29 hold twiddles,
 // V30 and V31 the butterflies' constants.
 const neonPairs = 14
 
+// f writes one instruction. The complex128 kernels (dbl) are the complex64 ones on two
+// float64 lanes per register: the loads, stores and moves the same with arrangement D2 for S4
+// and FMOVQ (a 16-byte complex128 twiddle or table entry) for FMOVD; the arithmetic (vop, eop,
+// fneg) is encoded for .2d, and the strides and offsets are chosen where they are written.
 func (g *neonGen) f(format string, args ...any) {
-	fmt.Fprintf(g.b, "\t"+format+"\n", args...)
+	s := fmt.Sprintf(format, args...)
+	if g.dbl && !strings.HasPrefix(s, "WORD") {
+		s = strings.NewReplacer(".S4", ".D2", "FMOVD ", "FMOVQ ").Replace(s)
+	}
+	fmt.Fprintf(g.b, "\t%s\n", s)
+}
+
+// es is the size of one complex element in bytes.
+func (g *neonGen) es() int {
+	if g.dbl {
+		return 16
+	}
+	return 8
+}
+
+// sfx is the suffix of the kernels' names: "C128" for the complex128 ones.
+func (g *neonGen) sfx() string {
+	if g.dbl {
+		return "C128"
+	}
+	return ""
+}
+
+// esShift is log₂ of the element size.
+func (g *neonGen) esShift() int {
+	if g.dbl {
+		return 4
+	}
+	return 3
+}
+
+// vecShift is log₂ of the elements per 16-byte register.
+func (g *neonGen) vecShift() int {
+	if g.dbl {
+		return 1
+	}
+	return 2
 }
 
 func (g *neonGen) word(enc uint32, mnemonic string) {
@@ -74,6 +120,30 @@ func neonFMLSe(d, n, m, lane int) uint32 {
 	return 0x4f805000 | neonRegs(d, n, m) | neonLane(lane)
 }
 
+// The same instructions on two float64 lanes (sz, bit 22, set); an indexed element is lane 0
+// or 1, in H.
+func neonFADDd(d, n, m int) uint32 { return neonFADD(d, n, m) | 1<<22 }
+func neonFSUBd(d, n, m int) uint32 { return neonFSUB(d, n, m) | 1<<22 }
+func neonFMULd(d, n, m int) uint32 { return neonFMUL(d, n, m) | 1<<22 }
+func neonFNEGd(d, n int) uint32    { return neonFNEG(d, n) | 1<<22 }
+func neonFMULed(d, n, m, lane int) uint32 {
+	return 0x4fc09000 | neonRegs(d, n, m) | neonLaneD(lane)
+}
+func neonFMLAed(d, n, m, lane int) uint32 {
+	return 0x4fc01000 | neonRegs(d, n, m) | neonLaneD(lane)
+}
+func neonFMLSed(d, n, m, lane int) uint32 {
+	return 0x4fc05000 | neonRegs(d, n, m) | neonLaneD(lane)
+}
+
+// neonLaneD places the lane of an indexed float64 element in H (bit 11).
+func neonLaneD(lane int) uint32 {
+	if lane < 0 || lane > 1 {
+		panic("neongen: lane out of range")
+	}
+	return uint32(lane) << 11
+}
+
 func neonRegs(d, n, m int) uint32 {
 	if d < 0 || d > 31 || n < 0 || n > 31 || m < 0 || m > 31 {
 		panic("neongen: register out of range")
@@ -92,6 +162,12 @@ func neonLane(lane int) uint32 {
 
 // vop writes the three-register vector instruction op (fadd, fsub, fmul).
 func (g *neonGen) vop(op string, d, n, m int) {
+	if g.dbl {
+		enc := map[string]func(d, n, m int) uint32{"fadd": neonFADDd, "fsub": neonFSUBd,
+			"fmul": neonFMULd}[op]
+		g.word(enc(d, n, m), fmt.Sprintf("%s v%d.2d, v%d.2d, v%d.2d", op, d, n, m))
+		return
+	}
 	enc := map[string]func(d, n, m int) uint32{"fadd": neonFADD, "fsub": neonFSUB,
 		"fmul": neonFMUL}[op]
 	g.word(enc(d, n, m), fmt.Sprintf("%s v%d.4s, v%d.4s, v%d.4s", op, d, n, m))
@@ -99,12 +175,23 @@ func (g *neonGen) vop(op string, d, n, m int) {
 
 // eop writes the by-element instruction op (fmul, fmla, fmls) with element lane of vm.
 func (g *neonGen) eop(op string, d, n, m, lane int) {
+	if g.dbl {
+		enc := map[string]func(d, n, m, lane int) uint32{"fmul": neonFMULed,
+			"fmla": neonFMLAed, "fmls": neonFMLSed}[op]
+		g.word(enc(d, n, m, lane), fmt.Sprintf("%s v%d.2d, v%d.2d, v%d.d[%d]", op, d, n, m,
+			lane))
+		return
+	}
 	enc := map[string]func(d, n, m, lane int) uint32{"fmul": neonFMULe, "fmla": neonFMLAe,
 		"fmls": neonFMLSe}[op]
 	g.word(enc(d, n, m, lane), fmt.Sprintf("%s v%d.4s, v%d.4s, v%d.s[%d]", op, d, n, m, lane))
 }
 
 func (g *neonGen) fneg(d, n int) {
+	if g.dbl {
+		g.word(neonFNEGd(d, n), fmt.Sprintf("fneg v%d.2d, v%d.2d", d, n))
+		return
+	}
 	g.word(neonFNEG(d, n), fmt.Sprintf("fneg v%d.4s, v%d.4s", d, n))
 }
 
@@ -150,7 +237,7 @@ func (g *neonGen) load(r, j int) {
 	g.f("VLD2.P 32(%s), [V%d.S4, V%d.S4]", g.in[j], 2*k, 2*k+1)
 	if g.tw && j > 0 {
 		// (re + i·im)·(wr + i·wi), with wr and wi in lanes 0 and 1 of V28.
-		g.f("FMOVD %d(R9), F28", (j-1)*8)
+		g.f("FMOVD %d(R9), F28", (j-1)*g.es())
 		t := g.alloc()
 		g.eop("fmul", 2*t, 2*k, 28, 0)
 		g.eop("fmls", 2*t, 2*k+1, 28, 1)
@@ -245,7 +332,7 @@ var neonPtrs = []string{"R2", "R3", "R13", "R14", "R15", "R16", "R17", "R19", "R
 
 // kernel writes the radix-p kernel with the loops around its butterfly.
 func (g *neonGen) kernel(p int) {
-	name := kernelName(p, g.tw, "NEON")
+	name := kernelName(p, g.tw, "NEON"+g.sfx())
 	fmt.Fprintf(g.b, "\n// func %s(y, x, w unsafe.Pointer, l, m, v int)\n", name)
 	fmt.Fprintf(g.b, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
 	g.f("MOVD y+0(FP), R0")
@@ -253,10 +340,10 @@ func (g *neonGen) kernel(p int) {
 	g.f("MOVD m+32(FP), R4")
 	g.f("MOVD v+40(FP), R5")
 	g.f("MOVD l+24(FP), R7")
-	g.f("LSL $3, R5, R6") // v·8 bytes
-	g.f("MUL R7, R6, R7") // QS = l·v·8
-	g.f("MUL R4, R7, R8") // JS = m·QS
-	g.f("LSR $2, R5, R5") // vectors per lane block
+	g.f("LSL $%d, R5, R6", g.esShift())  // v·es bytes
+	g.f("MUL R7, R6, R7")                // QS = l·v·es
+	g.f("MUL R4, R7, R8")                // JS = m·QS
+	g.f("LSR $%d, R5, R5", g.vecShift()) // vectors per lane block
 	g.f("MOVD $%d, R12", p-1)
 	g.f("MUL R7, R12, R12") // (p-1)·QS
 	g.f("CBZ R4, done")
@@ -272,14 +359,27 @@ func (g *neonGen) kernel(p int) {
 	}
 	g.konst = map[string][2]int{}
 	if cs := neonConsts[p]; cs != nil {
-		for i, c := range cs {
-			g.konst[c] = [2]int{30 + i/4, i % 4}
-		}
-		g.f("MOVD $·neonk%d<>(SB), R6", p)
-		if len(cs) > 4 {
-			g.f("VLD1 (R6), [V30.S4, V31.S4]")
+		if g.dbl {
+			// Two float64 per register, in V29.. (V29 is free in the radix kernels).
+			var regs []string
+			for i, c := range cs {
+				g.konst[c] = [2]int{29 + i/2, i % 2}
+				if i%2 == 0 {
+					regs = append(regs, fmt.Sprintf("V%d.D2", 29+i/2))
+				}
+			}
+			g.f("MOVD $·neond%d<>(SB), R6", p)
+			g.f("VLD1 (R6), [%s]", strings.Join(regs, ", "))
 		} else {
-			g.f("VLD1 (R6), [V30.S4]")
+			for i, c := range cs {
+				g.konst[c] = [2]int{30 + i/4, i % 4}
+			}
+			g.f("MOVD $·neonk%d<>(SB), R6", p)
+			if len(cs) > 4 {
+				g.f("VLD1 (R6), [V30.S4, V31.S4]")
+			} else {
+				g.f("VLD1 (R6), [V30.S4]")
+			}
 		}
 	}
 	g.pair = map[int]int{}
@@ -300,7 +400,7 @@ func (g *neonGen) kernel(p int) {
 	g.f("SUBS $1, R11, R11")
 	g.f("BNE vloop")
 	if g.tw {
-		g.f("ADD $%d, R9", (p-1)*8)
+		g.f("ADD $%d, R9", (p-1)*g.es())
 	}
 	g.f("SUBS $1, R10, R10")
 	g.f("BNE kloop")
@@ -325,9 +425,9 @@ func (g *neonGen) kernel(p int) {
 // the cs entries of the two rows. V0/V1 u0, V2/V3 y0, V4..V15 inputs, sums and differences,
 // V16..V23 the four accumulators, V24/V25 outputs, V28/V29 a twiddle or a cs entry each.
 func (g *neonGen) oddKernel() {
-	name := "oddNEON"
+	name := "oddNEON" + g.sfx()
 	if g.tw {
-		name = "oddTwNEON"
+		name = "oddTwNEON" + g.sfx()
 	}
 	fmt.Fprintf(g.b, "\n// func %s(y, x, w, cs, tmp unsafe.Pointer, js, qs, p, v int)\n", name)
 	fmt.Fprintf(g.b, "TEXT ·%s(SB), NOSPLIT, $0-72\n", name)
@@ -340,10 +440,10 @@ func (g *neonGen) oddKernel() {
 	g.f("MOVD qs+48(FP), R6")
 	g.f("MOVD p+56(FP), R7")
 	g.f("MOVD v+64(FP), R8")
-	g.f("LSR $2, R8, R8")
+	g.f("LSR $%d, R8, R8", g.vecShift())
 	g.f("SUB $1, R7, R9")
 	g.f("LSR $1, R9, R9")
-	g.f("LSL $3, R9, R16")
+	g.f("LSL $%d, R9, R16", g.esShift())
 	g.f("CBZ R8, done")
 	g.f("CBZ R9, done")
 	fmt.Fprintf(g.b, "cloop:\n")
@@ -357,7 +457,7 @@ func (g *neonGen) oddKernel() {
 	if g.tw {
 		g.f("MOVD R2, R12")
 		g.f("SUB $2, R7, R13")
-		g.f("LSL $3, R13, R13")
+		g.f("LSL $%d, R13, R13", g.esShift())
 		g.f("ADD R2, R13, R13")
 	}
 	g.f("MOVD R4, R14")
@@ -377,8 +477,8 @@ func (g *neonGen) oddKernel() {
 			g.eop("fmla", d+1, s+1, w, 0)
 		}
 		a, b = 8, 10
-		g.f("ADD $8, R12")
-		g.f("SUB $8, R13")
+		g.f("ADD $%d, R12", g.es())
+		g.f("SUB $%d, R13", g.es())
 	}
 	g.vop("fadd", 12, a, b)
 	g.vop("fadd", 13, a+1, b+1)
@@ -425,8 +525,8 @@ func (g *neonGen) oddKernel() {
 		g.eop("fmla", r[2], 6, w, 1)
 		g.eop("fmla", r[3], 7, w, 1)
 	}
-	g.f("ADD $8, R17")
-	g.f("ADD $8, R19")
+	g.f("ADD $%d, R17", g.es())
+	g.f("ADD $%d, R19", g.es())
 	g.f("SUBS $1, R13, R13")
 	g.f("BNE q2j")
 	for _, r := range acc {
@@ -455,7 +555,7 @@ func (g *neonGen) oddKernel() {
 	g.eop("fmla", r[1], 5, 28, 0)
 	g.eop("fmla", r[2], 6, 28, 1)
 	g.eop("fmla", r[3], 7, 28, 1)
-	g.f("ADD $8, R12")
+	g.f("ADD $%d, R12", g.es())
 	g.f("SUBS $1, R13, R13")
 	g.f("BNE q1j")
 	g.oddOut(r)
@@ -526,30 +626,78 @@ func genNEON() []byte {
 	return b.Bytes()
 }
 
-// TestGeneratedNEON checks that stages_arm64.s is what genNEON writes, and rewrites it with
-// -update-neon.
+// genNEONC128 returns the text of stages_c128_arm64.s: the complex128 kernels, from the same
+// descriptions and loops as the complex64 ones (see neonGen.f), two complex128 per register
+// pair, named with the suffix C128 (r2NEONC128, ...).
+func genNEONC128() []byte {
+	var b bytes.Buffer
+	b.WriteString(`// Code generated by go generate from neongen_test.go. DO NOT EDIT.
+
+//go:build !purego
+
+#include "textflag.h"
+
+// The complex128 stage kernels: the complex64 ones of stages_arm64.s on two float64 lanes per
+// register, with the same register use except that the butterflies' constants are in V29,
+// V30 and V31, two per register.
+
+`)
+	vals := map[string]float64{}
+	for _, c := range asmConsts {
+		vals[c.name] = c.val
+	}
+	for _, p := range []int{3, 5, 7, 8} {
+		cs := neonConsts[p]
+		size := 16 * ((len(cs) + 1) / 2)
+		for i := range size / 8 {
+			bits := uint64(0)
+			if i < len(cs) {
+				bits = math.Float64bits(vals[cs[i]])
+			}
+			fmt.Fprintf(&b, "DATA ·neond%d<>+%d(SB)/8, $0x%016x\n", p, 8*i, bits)
+		}
+		fmt.Fprintf(&b, "GLOBL ·neond%d<>(SB), RODATA|NOPTR, $%d\n\n", p, size)
+	}
+	for _, p := range []int{2, 3, 4, 5, 7, 8} {
+		for _, tw := range []bool{false, true} {
+			(&neonGen{b: &b, tw: tw, dbl: true}).kernel(p)
+		}
+	}
+	for _, tw := range []bool{false, true} {
+		(&neonGen{b: &b, tw: tw, dbl: true}).oddKernel()
+	}
+	return b.Bytes()
+}
+
+// TestGeneratedNEON checks that stages_arm64.s and stages_c128_arm64.s are what genNEON and
+// genNEONC128 write, and rewrites them with -update-neon.
 func TestGeneratedNEON(t *testing.T) {
-	want := genNEON()
-	if *updateNEON {
-		if err := os.WriteFile("stages_arm64.s", want, 0o644); err != nil {
+	for _, f := range []struct {
+		name string
+		gen  func() []byte
+	}{{"stages_arm64.s", genNEON}, {"stages_c128_arm64.s", genNEONC128}} {
+		want := f.gen()
+		if *updateNEON {
+			if err := os.WriteFile(f.name, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(f.name)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	got, err := os.ReadFile("stages_arm64.s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("stages_arm64.s is stale: run go generate ./fft")
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s is stale: run go generate ./fft", f.name)
+		}
 	}
 }
 
 // TestNEONEncodings checks the instruction encoders: against encodings made by llvm-mc
 // (recorded below, with the mnemonics that made them), then every WORD of stages_arm64.s,
-// moves_arm64.s and asm/vec_arm64.s (whose WORDs were assembled with llvm-mc) against its
-// mnemonic, and, when llvm-mc is installed, every mnemonic of stages_arm64.s and
-// moves_arm64.s against llvm-mc itself.
+// stages_c128_arm64.s, the moves and asm/vec_arm64.s (whose WORDs were assembled with
+// llvm-mc) against its mnemonic, and, when llvm-mc is installed, every mnemonic of the
+// stages and moves files against llvm-mc itself.
 func TestNEONEncodings(t *testing.T) {
 	for _, c := range []struct {
 		mnemonic string
@@ -565,6 +713,16 @@ func TestNEONEncodings(t *testing.T) {
 		{"fmla v1.4s, v2.4s, v7.s[2]", 0x4f871841},
 		{"fmls v26.4s, v9.4s, v30.s[3]", 0x4fbe593a},
 		{"fmls v0.4s, v0.4s, v0.s[0]", 0x4f805000},
+		{"fadd v0.2d, v31.2d, v17.2d", 0x4e71d7e0},
+		{"fsub v31.2d, v0.2d, v30.2d", 0x4efed41f},
+		{"fmul v5.2d, v27.2d, v16.2d", 0x6e70df65},
+		{"fneg v31.2d, v1.2d", 0x6ee0f83f},
+		{"fmul v2.2d, v3.2d, v31.d[1]", 0x4fdf9862},
+		{"fmul v27.2d, v0.2d, v28.d[0]", 0x4fdc901b},
+		{"fmla v16.2d, v15.2d, v29.d[1]", 0x4fdd19f0},
+		{"fmla v1.2d, v2.2d, v7.d[0]", 0x4fc71041},
+		{"fmls v26.2d, v9.2d, v30.d[1]", 0x4fde593a},
+		{"fmls v0.2d, v0.2d, v0.d[0]", 0x4fc05000},
 	} {
 		got, ok := encodeNEON(c.mnemonic)
 		if !ok || got != c.want {
@@ -572,7 +730,7 @@ func TestNEONEncodings(t *testing.T) {
 		}
 	}
 
-	gen := string(genNEON())
+	gen, gen128 := string(genNEON()), string(genNEONC128())
 	vec, err := os.ReadFile("../asm/vec_arm64.s")
 	if err != nil {
 		t.Fatal(err)
@@ -581,9 +739,14 @@ func TestNEONEncodings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	moves128, err := os.ReadFile("moves_c128_arm64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	for name, text := range map[string]string{"stages_arm64.s": gen,
-		"moves_arm64.s": string(moves), "asm/vec_arm64.s": string(vec)} {
+		"stages_c128_arm64.s": gen128, "moves_arm64.s": string(moves),
+		"moves_c128_arm64.s": string(moves128), "asm/vec_arm64.s": string(vec)} {
 		for _, w := range wordLines(text) {
 			got, ok := encodeNEON(w.mnemonic)
 			if !ok {
@@ -608,7 +771,9 @@ func TestNEONEncodings(t *testing.T) {
 		t.Log("llvm-mc not installed: the generated WORDs were checked against the encoders only")
 		return
 	}
-	words := append(wordLines(gen), wordLines(string(moves))...)
+	words := append(wordLines(gen), wordLines(gen128)...)
+	words = append(words, wordLines(string(moves))...)
+	words = append(words, wordLines(string(moves128))...)
 	var src strings.Builder
 	seen := map[string]bool{}
 	var uniq []asmWord
@@ -655,9 +820,12 @@ func wordLines(text string) []asmWord {
 	return ws
 }
 
-// encodeNEON encodes the mnemonics the generator writes (fadd, fsub, fmul, fneg on .4s
-// registers; fmul, fmla, fmls by element), reporting whether it knows the form.
+// encodeNEON encodes the mnemonics the generator writes (fadd, fsub, fmul, fneg on .4s or
+// .2d registers; fmul, fmla, fmls by element), reporting whether it knows the form.
 func encodeNEON(mnemonic string) (uint32, bool) {
+	if d, ok := encodeNEONd(mnemonic); ok {
+		return d, true
+	}
 	vec := regexp.MustCompile(`^(fadd|fsub|fmul) v(\d+)\.4s, v(\d+)\.4s, v(\d+)\.4s$`)
 	elem := regexp.MustCompile(`^(fmul|fmla|fmls) v(\d+)\.4s, v(\d+)\.4s, v(\d+)\.s\[(\d)\]$`)
 	neg := regexp.MustCompile(`^fneg v(\d+)\.4s, v(\d+)\.4s$`)
@@ -674,6 +842,28 @@ func encodeNEON(mnemonic string) (uint32, bool) {
 	}
 	if m := neg.FindStringSubmatch(mnemonic); m != nil {
 		return neonFNEG(num(m[1]), num(m[2])), true
+	}
+	return 0, false
+}
+
+// encodeNEONd encodes the .2d forms of the mnemonics of encodeNEON.
+func encodeNEONd(mnemonic string) (uint32, bool) {
+	vec := regexp.MustCompile(`^(fadd|fsub|fmul) v(\d+)\.2d, v(\d+)\.2d, v(\d+)\.2d$`)
+	elem := regexp.MustCompile(`^(fmul|fmla|fmls) v(\d+)\.2d, v(\d+)\.2d, v(\d+)\.d\[(\d)\]$`)
+	neg := regexp.MustCompile(`^fneg v(\d+)\.2d, v(\d+)\.2d$`)
+	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if m := vec.FindStringSubmatch(mnemonic); m != nil {
+		f := map[string]func(d, n, m int) uint32{"fadd": neonFADDd, "fsub": neonFSUBd,
+			"fmul": neonFMULd}[m[1]]
+		return f(num(m[2]), num(m[3]), num(m[4])), true
+	}
+	if m := elem.FindStringSubmatch(mnemonic); m != nil {
+		f := map[string]func(d, n, m, lane int) uint32{"fmul": neonFMULed, "fmla": neonFMLAed,
+			"fmls": neonFMLSed}[m[1]]
+		return f(num(m[2]), num(m[3]), num(m[4]), num(m[5])), true
+	}
+	if m := neg.FindStringSubmatch(mnemonic); m != nil {
+		return neonFNEGd(num(m[1]), num(m[2])), true
 	}
 	return 0, false
 }

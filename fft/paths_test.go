@@ -55,8 +55,9 @@ func laneBatch(z []complex128, v int, col bool) []complex128 {
 }
 
 // TestLengthsPaths checks every length 1..1024 (a sample in short mode) on every asm path, as
-// batches of 8 complex64 transforms in the row and the column layout, in all directions
-// (checkAll), against the direct DFT, to the complex64 bound 1e-6.
+// batches of 8 transforms in the row and the column layout, in all directions (checkAll),
+// against the direct DFT, to the bounds 1e-6 (complex64) and 1e-14 (complex128). 8 lanes are
+// whole vectors for every SIMD kernel of both types.
 func TestLengthsPaths(t *testing.T) {
 	var ns []int
 	for n := 1; n <= 1024; n++ {
@@ -73,13 +74,17 @@ func TestLengthsPaths(t *testing.T) {
 				laneBatch(r.X, v, false))
 			checkAll[complex64](t, []int{v, n}, []int{1}, 1, laneBatch(r.x, v, true),
 				laneBatch(r.X, v, true))
+			checkAll[complex128](t, []int{n, v}, []int{0}, 1, laneBatch(r.x, v, false),
+				laneBatch(r.X, v, false))
+			checkAll[complex128](t, []int{v, n}, []int{1}, 1, laneBatch(r.x, v, true),
+				laneBatch(r.X, v, true))
 		}
 	})
 	logMaxErr(t)
 }
 
 // TestSizes2DPaths checks the challenge's 2-D sizes on every asm path, as batches of 3
-// arrays c_b·x (see laneBatch) with 2 workers.
+// arrays c_b·x (see laneBatch) with 2 workers, in both precisions.
 func TestSizes2DPaths(t *testing.T) {
 	sizes := [][2]int{{256, 256}, {512, 216}, {448, 162}, {448, 204}, {442, 198}, {512, 246}}
 	if testing.Short() {
@@ -90,26 +95,31 @@ func TestSizes2DPaths(t *testing.T) {
 			r := refFor2D(sz[0], sz[1])
 			checkAll[complex64](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2,
 				laneBatch(r.x, 3, false), laneBatch(r.X, 3, false))
+			checkAll[complex128](t, []int{sz[0], sz[1], 3}, []int{0, 1}, 2,
+				laneBatch(r.x, 3, false), laneBatch(r.X, 3, false))
 		}
 	})
 	logMaxErr(t)
 }
 
 // TestPropertiesPaths checks round trip, Parseval, linearity and the shift theorem (see
-// testProperties) on every asm path, as batches of 8 complex64 transforms in the row and the
-// column layout, which reach the SIMD kernels.
+// testProperties) on every asm path, as batches of 8 transforms of both precisions in the row
+// and the column layout, which reach the SIMD kernels.
 func TestPropertiesPaths(t *testing.T) {
 	asmtest.Run(t, func(t *testing.T, _ asm.Path) {
 		for _, n := range propertySizes {
 			testProperties[complex64](t, n, 8, false)
 			testProperties[complex64](t, n, 8, true)
+			testProperties[complex128](t, n, 8, false)
+			testProperties[complex128](t, n, 8, true)
 		}
 	})
 }
 
-// fuzzPath compares path p with the pure-Go path on transforms chosen by the fuzzer: length
-// n, lanes, layout, flags and data. The two may round differently (FMA, other operation
-// order), each within about 1e-7 of the exact result, so they must agree to 2e-6 relative.
+// fuzzPath compares path p with the pure-Go path on transforms chosen by the fuzzer (length
+// n, lanes, layout, flags and data), in both precisions. The two may round differently (FMA,
+// other operation order), each within the accuracy bound of the exact result (1e-6 for
+// complex64, 1e-14 for complex128; see tol64), so they must agree to twice the bound.
 func fuzzPath(f *testing.F, p asm.Path) {
 	f.Add(uint64(1), uint16(216), uint8(8), uint8(0), false)
 	f.Add(uint64(2), uint16(246), uint8(16), uint8(7), true)
@@ -120,12 +130,14 @@ func fuzzPath(f *testing.F, p asm.Path) {
 		if !asm.Supported(p) {
 			t.Skipf("path %v not supported here", p)
 		}
-		diffPath(t, p, seed, n16, lanes, flags, col)
+		diffPath[complex64](t, p, seed, n16, lanes, flags, col)
+		diffPath[complex128](t, p, seed, n16, lanes, flags, col)
 	})
 }
 
 // diffPath runs one case of fuzzPath.
-func diffPath(t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags uint8, col bool) {
+func diffPath[T Complex](t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags uint8,
+	col bool) {
 	t.Helper()
 	n := int(n16%2048) + 1
 	v := int(lanes%24) + 1
@@ -134,14 +146,14 @@ func diffPath(t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags ui
 	if col {
 		shape, axis = []int{v, n}, 1
 	}
-	x := toT[complex64](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
+	x := toT[T](randomC128(rand.New(rand.NewPCG(seed, 5)), n*v))
 
-	want := make([]complex64, len(x))
+	want := make([]T, len(x))
 	restore, err := asm.Force(asm.Go)
 	if err != nil {
 		t.Fatal(err)
 	}
-	NewPlan[complex64](shape, axis).Transform(want, x, fl)
+	NewPlan[T](shape, axis).Transform(want, x, fl)
 	restore()
 
 	restore, err = asm.Force(p)
@@ -150,10 +162,10 @@ func diffPath(t *testing.T, p asm.Path, seed uint64, n16 uint16, lanes, flags ui
 	}
 	defer restore()
 	got := slices.Clone(x)
-	NewPlan[complex64](shape, axis).Transform(got, got, fl)
-	if e := relRMS(got, fromT(want)); e > 2e-6 {
-		t.Fatalf("%v vs go: n %d lanes %d col %v flags %d: relative difference %.3g", p, n, v,
-			col, fl, e)
+	NewPlan[T](shape, axis).Transform(got, got, fl)
+	if e := relRMS(got, fromT(want)); e > 2*tolFor[T]() {
+		t.Fatalf("%s %v vs go: n %d lanes %d col %v flags %d: relative difference %.3g",
+			typeName[T](), p, n, v, col, fl, e)
 	}
 }
 
@@ -171,8 +183,10 @@ func TestPathsRandom(t *testing.T) {
 			return
 		}
 		for range cases {
-			diffPath(t, p, rng.Uint64(), uint16(rng.IntN(1100)), uint8(rng.IntN(24)),
-				uint8(rng.IntN(8)), rng.IntN(2) == 1)
+			seed, n16, lanes := rng.Uint64(), uint16(rng.IntN(1100)), uint8(rng.IntN(24))
+			flags, col := uint8(rng.IntN(8)), rng.IntN(2) == 1
+			diffPath[complex64](t, p, seed, n16, lanes, flags, col)
+			diffPath[complex128](t, p, seed, n16, lanes, flags, col)
 		}
 	})
 }

@@ -18,7 +18,14 @@ func TestPureGoBuild(t *testing.T) {
 	if len(simdKernels)+len(simdOddKernels)+len(simdMoves) != 0 || kernelsC64.simd {
 		t.Error("SIMD kernel tables in a purego build")
 	}
+	if len(simdKernelsC128)+len(simdOddKernelsC128)+len(simdMovesC128) != 0 ||
+		kernelsC128.simd {
+		t.Error("complex128 SIMD kernel tables in a purego build")
+	}
 	if k := NewPlan2D(8, 8).Kernels(); k != "go" {
 		t.Errorf("Kernels() = %q", k)
+	}
+	if k := NewPlan[complex128]([]int{8, 8}).Kernels(); k != "go" {
+		t.Errorf("complex128 Kernels() = %q", k)
 	}
 }

@@ -8,60 +8,77 @@ import (
 
 // stageAsm is the signature of the SIMD stage kernels (generated, see asmgen_test.go): the
 // radix-p stage of stageArgs{y, x, l, m, v} with w the k-major twiddles (stage.twk), or nil
-// when l == 1. v·8 bytes must be a whole number of vectors.
+// when l == 1. v elements must be a whole number of vectors.
 type stageAsm func(y, x, w unsafe.Pointer, l, m, v int)
 
 // simdRadix is one radix's SIMD kernels on one path: plain is for l == 1 (no twiddles), tw
-// for l > 1; lanes is the number of complex64 per vector.
+// for l > 1; lanes is the number of elements (complex64 or complex128) per vector.
 type simdRadix struct {
 	plain, tw stageAsm
 	lanes     int
 }
 
-// radixC64 holds, per radix, the complex64 stage kernel of every asm path; kernelsC64 calls
-// the active path's. The tables are filled at init from simdKernels (per architecture).
-var radixC64 [9]*asm.Kernel[kernel[complex64]]
-
 func init() {
-	for p, k := range kernelsC64.radix {
+	initSIMD(&kernelsC64, simdKernels, simdOddKernels, simdMoves)
+	initSIMD(&kernelsC128, simdKernelsC128, simdOddKernelsC128, simdMovesC128)
+}
+
+// initSIMD makes the stage kernels and moves of ks dispatch on the active asm path, to the
+// SIMD kernels of radix, odd and moves (per path, widest first) or to the pure-Go ones.
+func initSIMD[T Complex](ks *kernelSet[T], radix map[asm.Path][9][]simdRadix,
+	odd map[asm.Path][]simdOdd, moves map[asm.Path][2]func(m *moveArgs[T])) {
+	for p, k := range ks.radix {
 		if k == nil {
 			continue
 		}
 		t := asm.NewKernel(k)
-		for path, paths := range simdKernels {
+		for path, paths := range radix {
 			chain := paths[p]
 			if len(chain) == 0 {
 				continue
 			}
 			t.With(path, simdStage(p, chain, k))
 		}
-		radixC64[p] = t
-		kernelsC64.radix[p] = func(a *stageArgs[complex64]) { t.Get()(a) }
+		ks.radix[p] = func(a *stageArgs[T]) { t.Get()(a) }
 	}
-	odd := asm.NewKernel(kernelsC64.odd)
-	for path, chain := range simdOddKernels {
-		odd.With(path, simdOddStage(chain, kernelsC64.odd))
+	oddK := asm.NewKernel(ks.odd)
+	for path, chain := range odd {
+		oddK.With(path, simdOddStage(chain, ks.odd))
 	}
-	kernelsC64.odd = func(a *stageArgs[complex64]) { odd.Get()(a) }
-	gather, scatter := asm.NewKernel(kernelsC64.gather), asm.NewKernel(kernelsC64.scatter)
-	for path, mv := range simdMoves {
+	ks.odd = func(a *stageArgs[T]) { oddK.Get()(a) }
+	gather, scatter := asm.NewKernel(ks.gather), asm.NewKernel(ks.scatter)
+	for path, mv := range moves {
 		gather.With(path, mv[0])
 		scatter.With(path, mv[1])
 	}
-	kernelsC64.gather = func(m *moveArgs[complex64]) { gather.Get()(m) }
-	kernelsC64.scatter = func(m *moveArgs[complex64]) { scatter.Get()(m) }
-	kernelsC64.simd = len(simdKernels) > 0
+	ks.gather = func(m *moveArgs[T]) { gather.Get()(m) }
+	ks.scatter = func(m *moveArgs[T]) { scatter.Get()(m) }
+	ks.simd = len(radix) > 0
+}
+
+// simdBase checks that the stage buffers hold p*l*m*v elements and returns their addresses,
+// the byte strides between butterfly inputs (js) and outputs (qs) and the element size, as
+// baseC64 and baseC128 do.
+func simdBase[T Complex](a *stageArgs[T], p int) (xp, yp unsafe.Pointer, js, qs, sz uintptr) {
+	var z T
+	sz = unsafe.Sizeof(z)
+	n := p * a.l * a.m * a.v
+	if len(a.x) < n || len(a.y) < n || (a.l > 1 && len(a.w) < (p-1)*a.l) {
+		panic("fft: kernel buffer too short")
+	}
+	xp, yp = unsafe.Pointer(unsafe.SliceData(a.x)), unsafe.Pointer(unsafe.SliceData(a.y))
+	return xp, yp, uintptr(a.l*a.m*a.v) * sz, uintptr(a.l*a.v) * sz, sz
 }
 
 // simdStage returns the stage kernel that runs the first SIMD kernel of chain whose vectors
 // divide the lanes (chain is widest first), and the pure-Go kernel goK when none does.
-func simdStage(p int, chain []simdRadix, goK kernel[complex64]) kernel[complex64] {
-	return func(a *stageArgs[complex64]) {
+func simdStage[T Complex](p int, chain []simdRadix, goK kernel[T]) kernel[T] {
+	return func(a *stageArgs[T]) {
 		for _, s := range chain {
 			if a.v%s.lanes != 0 {
 				continue
 			}
-			xp, yp, _, _ := baseC64(a, p)
+			xp, yp, _, _, _ := simdBase(a, p)
 			if a.l == 1 {
 				s.plain(yp, xp, nil, 1, a.m, a.v)
 				return
@@ -88,15 +105,15 @@ type simdOdd struct {
 
 // simdOddStage returns the odd-radix stage kernel that runs the first kernel of chain whose
 // vectors divide the lanes, one butterfly at a time, and goK when none does.
-func simdOddStage(chain []simdOdd, goK kernel[complex64]) kernel[complex64] {
-	return func(a *stageArgs[complex64]) {
+func simdOddStage[T Complex](chain []simdOdd, goK kernel[T]) kernel[T] {
+	return func(a *stageArgs[T]) {
 		for _, s := range chain {
 			if a.v%s.lanes != 0 {
 				continue
 			}
 			p := a.st.p
 			h := (p - 1) / 2
-			xp, yp, js, qs := baseC64(a, p)
+			xp, yp, js, qs, sz := simdBase(a, p)
 			l, m, v := a.l, a.m, a.v
 			if len(a.wk.tmp) < 2*h*s.lanes || len(a.st.cs) < h*h ||
 				l > 1 && len(a.tk) < (p-1)*l {
@@ -106,7 +123,7 @@ func simdOddStage(chain []simdOdd, goK kernel[complex64]) kernel[complex64] {
 			cs := unsafe.Pointer(unsafe.SliceData(a.st.cs))
 			for si := range m {
 				for k := range l {
-					xo, yo := uintptr((si*l+k)*v)*szC64, uintptr((si*p*l+k)*v)*szC64
+					xo, yo := uintptr((si*l+k)*v)*sz, uintptr((si*p*l+k)*v)*sz
 					y, x := unsafe.Add(yp, yo), unsafe.Add(xp, xo)
 					if l == 1 {
 						s.plain(y, x, nil, cs, tmp, int(js), int(qs), p, v)

@@ -17,3 +17,14 @@ func newFFTWPlan(nx, ny, batch, threads int) (*fftwPlan, error) {
 }
 
 func (f *fftwPlan) execute() {}
+
+// fftwPlanD stands in for the double-precision FFTW plan; it cannot be made either.
+type fftwPlanD struct {
+	x []complex128
+}
+
+func newFFTWPlanD(nx, ny, batch int) (*fftwPlanD, error) {
+	return nil, errors.New("fftbench: built without the fftw tag")
+}
+
+func (f *fftwPlanD) execute() {}

@@ -17,6 +17,7 @@
 #   METRIC=cpu bench/fft/run.sh           # process CPU time per op instead of wall time
 #   IN=/tmp/fftbench.txt bench/fft/run.sh # only the tables, from an earlier run's output
 #   FORMAT=md bench/fft/run.sh            # Markdown tables (as in bench/README.md)
+#   NAME=FFT2DC128 bench/fft/run.sh       # the complex128 comparison (BenchmarkFFT2DC128)
 #
 # Needs Debian's libfftw3-dev (for the fftw tag) and /usr/bin/python3. The raw go test output
 # is kept in $OUT (default /tmp/fftbench.txt) for benchstat.
@@ -29,13 +30,14 @@ TAGS=${TAGS-fftw}
 OUT=${OUT:-/tmp/fftbench.txt}
 METRIC=${METRIC:-wall}
 FORMAT=${FORMAT:-text}
+NAME=${NAME:-FFT2D}
 if [ -n "${IN:-}" ]; then
 	OUT=$IN
 else
-	go test -tags "$TAGS" -run '^$' -bench "BenchmarkFFT2D/$FILTER" -count "$COUNT" \
+	go test -tags "$TAGS" -run '^$' -bench "^Benchmark$NAME\$/$FILTER" -count "$COUNT" \
 		-benchtime "$BENCHTIME" -timeout 60m ./bench/fft/ | tee "$OUT" >/dev/null
 fi
-/usr/bin/python3 - "$OUT" "$METRIC" "$FORMAT" <<'PY'
+/usr/bin/python3 - "$OUT" "$METRIC" "$FORMAT" "$NAME" <<'PY'
 import re, statistics, sys
 unit = "cpu-ns/op" if sys.argv[2] == "cpu" else "ns/op"
 md = sys.argv[3] == "md"
@@ -46,7 +48,7 @@ cpu = ""
 for line in open(sys.argv[1]):
     if line.startswith("cpu:"):
         cpu = line.split(":", 1)[1].strip()
-    m = re.match(r"BenchmarkFFT2D/(\S+?)/(\w+)(?:-\d+)?\s+\d+\s", line)
+    m = re.match(r"Benchmark" + sys.argv[4] + r"/(\S+?)/(\w+)(?:-\d+)?\s+\d+\s", line)
     v = re.search(r"([\d.]+) " + re.escape(unit) + r"(\s|$)", line)
     c = re.search(r"([\d.]+) cpu-ns/op(\s|$)", line)
     w = re.search(r"([\d.]+) ns/op(\s|$)", line)
