@@ -115,9 +115,9 @@ func newSliceNormal(nx, ny, nc, nt int, sets [][]complex64, m *Mask,
 	return s
 }
 
-// TODO: the 2-D path runs full 2-D FFTs and is FFT-bound; with a ktRadial mask CS is 3.7x
-// faster than BART's ADMM, below the 4x of line masks' 6x (QUALITY.md). A transform pruned
-// to the rows and columns the mask samples would cut it.
+// TODO: the 2-D path runs full 2-D FFTs and is FFT-bound; with a ktRadial mask CS is 3.0x
+// faster than BART's ADMM, below the 4x target that line masks meet with 5.1x (QUALITY.md).
+// A transform pruned to the rows and columns the mask samples would cut it.
 
 // apply sets dst = A_t^H A_t x_t for every frame t; dst and x hold nt*nm*nx*ny values and
 // must not overlap.

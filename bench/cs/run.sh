@@ -2,7 +2,7 @@
 # run.sh reproduces QUALITY.md: the CS defaults table, the quality comparison with BART pics
 # and the speed comparison. Every step runs one heavy process at a time.
 #
-#   bench/cs/run.sh tune      # writes recon/cs_defaults.tsv (about an hour on 2 cores)
+#   bench/cs/run.sh tune      # writes recon/cs_defaults.tsv (about 10 minutes on 2 cores)
 #   bench/cs/run.sh quality   # the results table (BART runs are cached in $OUT)
 #   bench/cs/run.sh speed     # BART ADMM vs cmrecon CS, one thread, interleaved
 #
