@@ -13,8 +13,9 @@
 // result table (markdown) goes to standard output and every score to -out/results.json.
 // -tune writes a CS defaults table instead, -speed times BART and cmrecon (run.sh has the
 // commands of QUALITY.md). With CSBENCH_DUMP=DIR every cmrecon image and ground truth is
-// also written to DIR as raw little-endian float32, for inspection with numpy. See
-// QUALITY.md for the results and how to read them.
+// also written to DIR as raw little-endian float32, for inspection with numpy (regions.py
+// splits their SSIM into object and background). See QUALITY.md for the results and how to
+// read them.
 package main
 
 import (
@@ -67,6 +68,7 @@ type config struct {
 	inner       int
 	rho         float64
 	dualStep    float64
+	warm        int
 	refine      int
 	bart        bool
 	bartThreads int
@@ -97,6 +99,8 @@ func main() {
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
 	dualStep := flag.Float64("dual-step", 0, "cmrecon primal-dual dual step sigma (0: the "+
 		"default)")
+	warm := flag.Int("warm", 0, "cmrecon CG-SENSE warm-start iterations (0: the default, "+
+		"negative: start from A^H y)")
 	useBART := flag.Bool("bart", true, "run BART pics")
 	bartThreads := flag.Int("bart-threads", 2, "OMP_NUM_THREADS for bart")
 	bartMaps := flag.String("bart-maps", "1", "sets of ESPIRiT maps for BART (ecalib -m), "+
@@ -123,7 +127,7 @@ func main() {
 	flag.Parse()
 
 	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
-		rho: *rho, dualStep: *dualStep, refine: *refine, bart: *useBART,
+		rho: *rho, dualStep: *dualStep, warm: *warm, refine: *refine, bart: *useBART,
 		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir,
 		floor: recon.NoiseFloor(*floor)}
 	var err error
@@ -244,7 +248,7 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 	start := time.Now()
 	table, evals, err := challenge.Tune(challenge.TuneOptions{Data: data, Scenarios: scenarios,
 		Grid: c.csGrid, Refine: c.refine, Seed: c.seed, Threads: c.threads,
-		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor,
+		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor, WarmStart: c.warm,
 			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
 				Rho: c.rho, DualStep: c.dualStep}},
 		Progress: func(e challenge.TuneEval) {
@@ -282,8 +286,12 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 			return score{}, err
 		}
 		if os.Getenv("CSBENCH_DUMP") != "" {
+			method := string(o.Method)
+			if o.Method == recon.MethodCS && o.CS.NoiseFloor == recon.NoiseFloorOff {
+				method += "-nofloor"
+			}
 			p := filepath.Join(os.Getenv("CSBENCH_DUMP"), d.name+"_"+sc.String()+"_"+
-				string(o.Method)+".f32")
+				method+".f32")
 			if err := dumpRaw(p, img); err != nil {
 				return score{}, err
 			}
@@ -309,7 +317,7 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 		return r, err
 	}
 	cso := recon.CSOptions{Modality: d.modality, Table: c.table, Solver: c.solver,
-		NoiseFloor: c.floor,
+		NoiseFloor: c.floor, WarmStart: c.warm,
 		Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho,
 			DualStep: c.dualStep}}
 	cso.Regularizers = cso.Regs(m)
