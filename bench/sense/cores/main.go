@@ -14,11 +14,13 @@
 //     that share one physical core split these units and scale well below 2x.
 //   - l2: the same kernel over 384 KiB (two buffers) per goroutine: fits a private 1 MiB L2 with
 //     room to spare, two of them strain a shared one.
+//   - l3: the same kernel over 2 MiB per goroutine: more than an L2, well inside the L3 that
+//     the cores share.
 //   - memory: the same kernel over 64 MiB per goroutine (bandwidth-bound beyond the caches).
 //
 // Usage:
 //
-//	go run ./bench/sense/cores [-n 2] [-rounds 5] [-kind chain,vector,l2,memory]
+//	go run ./bench/sense/cores [-n 2] [-rounds 5] [-kind chain,vector,l2,l3,memory]
 package main
 
 import (
@@ -73,7 +75,7 @@ func axpyKind(name string, elems, total, n int) kind {
 func main() {
 	n := flag.Int("n", runtime.GOMAXPROCS(0), "goroutines")
 	rounds := flag.Int("rounds", 5, "interleaved rounds")
-	kinds := flag.String("kind", "chain", "comma-separated probes: chain, vector, l2, memory")
+	kinds := flag.String("kind", "chain", "comma-separated probes: chain, vector, l2, l3, memory")
 	flag.Parse()
 
 	if *n < 1 || *rounds < 1 {
@@ -91,10 +93,12 @@ func main() {
 			probes = append(probes, axpyKind(name, 1<<10, 1<<32, *n))
 		case "l2":
 			probes = append(probes, axpyKind(name, 24<<10, 1<<31, *n))
+		case "l3":
+			probes = append(probes, axpyKind(name, 128<<10, 1<<30, *n))
 		case "memory":
 			probes = append(probes, axpyKind(name, 4<<20, 1<<28, *n))
 		default:
-			fmt.Fprintf(os.Stderr, "cores: -kind %q: want chain, vector, l2 or memory\n", name)
+			fmt.Fprintf(os.Stderr, "cores: -kind %q: want chain, vector, l2, l3 or memory\n", name)
 			os.Exit(2)
 		}
 	}
