@@ -60,10 +60,12 @@ type job[T Complex] struct {
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
 //
-// TODO: on batch 10, two workers are only 1.43x to 1.66x faster than one at 256x256 and
-// 448x162 (1.70x to 1.76x at the larger challenge sizes; bench/README.md), short of the 1.7x
-// of issue 3; each worker then takes up to 1.21x the CPU time, which points at the caches and
-// memory the two cores share.
+// TODO: on batch 10 of 256x256, two workers are only 1.5x to 1.56x faster than one (1.56x to
+// 1.83x at 448x162 and 448x204, 1.76x to 1.93x at the larger challenge sizes;
+// bench/README.md), short of 1.7x; each worker then takes 1.12x to 1.21x the CPU time. The
+// two cores have their own L2 and scale 1.86x on 2 MiB each from the shared L3 but not at
+// all on DRAM bandwidth (go run ./bench/sense/cores -kind l3,memory), so the loss is in the
+// traffic between the batch and the caches, which no change of the split has reduced yet.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	var j *job[T]
