@@ -158,38 +158,6 @@ func TestNormalizePercentileInPlaceAndEdges(t *testing.T) {
 	NormalizePercentile(make([]float32, 2), src)
 }
 
-func TestSelectNth(t *testing.T) {
-	rng := &splitMix64{4}
-	inputs := map[string]func(i, n int) float32{
-		"random":    func(int, int) float32 { return float32(rng.uniform()) },
-		"sorted":    func(i, _ int) float32 { return float32(i) },
-		"reversed":  func(i, n int) float32 { return float32(n - i) },
-		"equal":     func(int, int) float32 { return 3 },
-		"organpipe": func(i, n int) float32 { return float32(min(i, n-i)) },
-		"twovalues": func(i, _ int) float32 { return float32(i % 2) },
-	}
-	for name, f := range inputs {
-		for _, n := range []int{1, 2, 17, 100, 1001, 5000} {
-			v := make([]float32, n)
-			for i := range v {
-				v[i] = f(i, n)
-			}
-			sorted := slices.Clone(v)
-			slices.Sort(sorted)
-			for _, k := range []int{0, n / 3, n - 2, n - 1} {
-				if k < 0 {
-					continue
-				}
-				w := slices.Clone(v)
-				selectNth(w, k)
-				if w[k] != sorted[k] || slices.Max(w[:k+1]) > w[k] || slices.Min(w[k:]) < w[k] {
-					t.Fatalf("%s n=%d k=%d: not partitioned", name, n, k)
-				}
-			}
-		}
-	}
-}
-
 // ssimDirect is SSIM from its definition in float64 with explicit 7×7 window sums over every
 // interior pixel: an independent O(49·N) reference. covNorm is 49/48 for the sample
 // covariance scikit-image uses, 1 for the population covariance.

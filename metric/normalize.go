@@ -2,8 +2,9 @@ package metric
 
 import (
 	"math"
-	"math/bits"
 	"slices"
+
+	"github.com/cmrecon/cmrecon/internal/order"
 )
 
 // Percentile is the percentile of |img| that the 2025 scorer divides each image by.
@@ -78,7 +79,7 @@ func percentile995(v []float32) float64 {
 
 	i := int(math.Floor(pos))
 	f := pos - math.Floor(pos)
-	selectNth(v, i)
+	order.SelectNth(v, i)
 	a := v[i]
 	b := slices.Min(v[i+1:])
 
@@ -87,61 +88,4 @@ func percentile995(v []float32) float64 {
 		return float64(b) - float64(float64(d)*(1-f))
 	}
 	return float64(a) + float64(float64(d)*f)
-}
-
-// selectNth reorders v so that v[k] holds the k-th smallest value, with no larger value before
-// it and no smaller value after it. It is a quickselect with a median-of-three pivot that falls
-// back to sorting after too many uneven partitions, so it runs in O(n) expected and
-// O(n log n) worst-case time. v must not contain NaN.
-func selectNth(v []float32, k int) {
-	lo, hi := 0, len(v)
-	budget := 2 * bits.Len(uint(len(v)))
-	for hi-lo > 16 {
-		if budget == 0 {
-			slices.Sort(v[lo:hi])
-			return
-		}
-		budget--
-
-		m := lo + (hi-lo)/2
-		pivot := median3(v[lo], v[m], v[hi-1])
-		i, j := lo, hi-1
-		for i <= j {
-			for v[i] < pivot {
-				i++
-			}
-			for v[j] > pivot {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i++
-				j--
-			}
-		}
-
-		switch {
-		case k <= j:
-			hi = j + 1
-		case k >= i:
-			lo = i
-		default:
-			return
-		}
-	}
-	slices.Sort(v[lo:hi])
-}
-
-// median3 returns the median of three values.
-func median3(a, b, c float32) float32 {
-	if a > b {
-		a, b = b, a
-	}
-	if b > c {
-		b = c
-	}
-	if a > b {
-		return a
-	}
-	return b
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cmrecon/cmrecon/internal/order"
 )
 
 // MethodCS is compressed sensing: ESPIRiT maps, a SENSE warm start, then a sparsity- or
@@ -454,46 +456,8 @@ func quantile(v []float32, q float64) float64 {
 		return 0
 	}
 	k := min(int(q*float64(len(v))), len(v)-1)
-	return float64(selectKth(v, k))
-}
-
-// selectKth returns v[k] of v sorted in increasing order, reordering v, in expected linear
-// time (Hoare's selection with a median-of-three pivot; after 64 rounds, as on inputs made
-// to defeat the pivot, the remaining range is sorted). For NaN-free v it equals
-// slices.Sort(v) followed by v[k].
-func selectKth(v []float32, k int) float32 {
-	lo, hi := 0, len(v)-1
-	for round := 0; lo < hi; round++ {
-		if round == 64 {
-			slices.Sort(v[lo : hi+1])
-			break
-		}
-		a, b, c := v[lo], v[lo+(hi-lo)/2], v[hi]
-		pivot := max(min(a, b), min(max(a, b), c))
-		i, j := lo, hi
-		for i <= j {
-			for v[i] < pivot {
-				i++
-			}
-			for v[j] > pivot {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return v[k]
-		}
-	}
-	return v[k]
+	order.SelectNth(v, k)
+	return float64(v[k])
 }
 
 // normal sets dst = A^H A x for all frames.
