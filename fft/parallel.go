@@ -1,8 +1,10 @@
 package fft
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // maxHelpers bounds the helper goroutines shared by all plans.
@@ -27,16 +29,49 @@ type helper interface {
 	help()
 }
 
+// helperSpin is how long a helper that has finished a job keeps polling for the next one
+// before it blocks. Starting a blocked goroutine on the other CPU, while the caller keeps its
+// own busy, took 75 to 100 µs at the median on this project's 2-core virtual machine and up to
+// milliseconds after idle gaps (go run ./bench/sense/cores -kind wake), as long as a whole
+// 256x256 transform. Iterative solvers ask for the next transform within microseconds, so a
+// short spin keeps the helper running between calls; while it spins it yields to any other
+// goroutine. bench/README.md ("Waking a helper") has the before and after figures.
+var helperSpin = 50 * time.Microsecond
+
 // ensureHelpers starts helper goroutines until there are at least n (at most maxHelpers).
 func ensureHelpers(n int) {
 	helpers.mu.Lock()
 	defer helpers.mu.Unlock()
 	for ; helpers.n < min(n, maxHelpers); helpers.n++ {
 		go func() {
-			for h := range helpers.ch {
+			for {
+				h, ok := pollHelpers(helperSpin)
+				if !ok {
+					h = <-helpers.ch
+				}
 				h.help()
 			}
 		}()
+	}
+}
+
+// pollHelpers receives an offer if one arrives within d, yielding between tries.
+func pollHelpers(d time.Duration) (helper, bool) {
+	var deadline time.Time
+	for {
+		select {
+		case h := <-helpers.ch:
+			return h, true
+		default:
+		}
+		now := time.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(d)
+		}
+		if !now.Before(deadline) {
+			return nil, false
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -60,12 +95,12 @@ type job[T Complex] struct {
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
 //
-// TODO: on batch 10 of 256x256, two workers are only 1.5x to 1.56x faster than one (1.56x to
-// 1.83x at 448x162 and 448x204, 1.76x to 1.93x at the larger challenge sizes;
-// bench/README.md), short of 1.7x; each worker then takes 1.12x to 1.21x the CPU time. The
-// two cores have their own L2 and scale 1.86x on 2 MiB each from the shared L3 but not at
-// all on DRAM bandwidth (go run ./bench/sense/cores -kind l3,memory), so the loss is in the
-// traffic between the batch and the caches, which no change of the split has reduced yet.
+// TODO: on batch 10 of 256x256, two workers are only about 1.5x faster than one (1.7x to
+// 1.9x at the other challenge sizes; bench/README.md, "Waking a helper"), short of 1.7x; the
+// two then take 1.24x the CPU time of one. The two cores have their own L2 and scale 1.86x on
+// 2 MiB each from the shared L3 but not at all on DRAM bandwidth (go run ./bench/sense/cores
+// -kind l3,memory), so the loss is in the traffic between the batch and the caches, which no
+// change of the split has reduced yet.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	var j *job[T]

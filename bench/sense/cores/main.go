@@ -17,10 +17,14 @@
 //   - l3: the same kernel over 2 MiB per goroutine: more than an L2, well inside the L3 that
 //     the cores share.
 //   - memory: the same kernel over 64 MiB per goroutine (bandwidth-bound beyond the caches).
+//   - wake: not a throughput but a latency: how long a goroutine blocked on a channel takes
+//     to start on another CPU after a send from a goroutine that keeps running, after idle
+//     gaps of 0, 20 µs, 200 µs and 2 ms (percentiles of 1000 hand-offs each). It is what a
+//     parallel transform pays when its helpers have gone to sleep.
 //
 // Usage:
 //
-//	go run ./bench/sense/cores [-n 2] [-rounds 5] [-kind chain,vector,l2,l3,memory]
+//	go run ./bench/sense/cores [-n 2] [-rounds 5] [-kind chain,vector,l2,l3,memory,wake]
 package main
 
 import (
@@ -31,6 +35,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cmrecon/cmrecon/asm"
@@ -75,7 +80,7 @@ func axpyKind(name string, elems, total, n int) kind {
 func main() {
 	n := flag.Int("n", runtime.GOMAXPROCS(0), "goroutines")
 	rounds := flag.Int("rounds", 5, "interleaved rounds")
-	kinds := flag.String("kind", "chain", "comma-separated probes: chain, vector, l2, l3, memory")
+	kinds := flag.String("kind", "chain", "comma-separated probes: chain, vector, l2, l3, memory, wake")
 	flag.Parse()
 
 	if *n < 1 || *rounds < 1 {
@@ -97,8 +102,11 @@ func main() {
 			probes = append(probes, axpyKind(name, 128<<10, 1<<30, *n))
 		case "memory":
 			probes = append(probes, axpyKind(name, 4<<20, 1<<28, *n))
+		case "wake":
+			wake()
+			continue
 		default:
-			fmt.Fprintf(os.Stderr, "cores: -kind %q: want chain, vector, l2, l3 or memory\n", name)
+			fmt.Fprintf(os.Stderr, "cores: -kind %q: want chain, vector, l2, l3, memory or wake\n", name)
 			os.Exit(2)
 		}
 	}
@@ -135,7 +143,36 @@ func main() {
 			"%d goroutines deliver %.2fx one's throughput (median of %d rounds)\n",
 			p.name, m1, *n, mn, *n, m1/mn, *rounds)
 	}
-	if sink == 0 {
+	if len(probes) > 0 && sink == 0 {
 		os.Exit(1)
+	}
+}
+
+// wake prints the latency of handing a value to a blocked goroutine while the sender keeps
+// its CPU busy, so that the receiver has to start on another one.
+func wake() {
+	ch := make(chan time.Time, 1)
+	var started atomic.Int64
+	go func() {
+		for t := range ch {
+			started.Store(int64(time.Since(t)) + 1)
+		}
+	}()
+	for _, idle := range []time.Duration{0, 20 * time.Microsecond, 200 * time.Microsecond,
+		2 * time.Millisecond} {
+		var d []time.Duration
+		for range 1000 {
+			if idle > 0 {
+				time.Sleep(idle)
+			}
+			started.Store(0)
+			ch <- time.Now()
+			for started.Load() == 0 {
+			}
+			d = append(d, time.Duration(started.Load()-1))
+		}
+		slices.Sort(d)
+		fmt.Printf("wake   after %v idle: p10 %v, p50 %v, p90 %v, p99 %v\n", idle, d[100], d[500],
+			d[900], d[990])
 	}
 }
