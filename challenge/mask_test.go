@@ -204,8 +204,8 @@ func abs(x int) int {
 	return x
 }
 
-// TestDrawLineDensity compares many draws with the generator's density written out here
-// from its formula, 0.1 + α/(1−α)·exp(−k²/σ²), α = 0.2, σ = ny/5. Each bin must be within 5
+// TestDrawLineDensity compares many draws with the generator's density written out here from
+// its formula, 0.1 + α/(1−α)·exp(−k²/σ²), α = 0.2, σ = ny/5. Each bin must be within 5
 // binomial standard deviations of its expected count (the seed is fixed, so the test is
 // deterministic; 5σ over 162 bins would fail by chance with probability about 1e-4).
 func TestDrawLineDensity(t *testing.T) {

@@ -11,19 +11,20 @@ import (
 	"testing"
 )
 
-// Tolerances, as relative RMS error ‖y - y_ref‖₂/‖y_ref‖₂ against the float64 reference.
+// Tolerances, as relative RMS error ‖y - y_ref‖₂/‖y_ref‖₂ against the float64
+// reference.
 //
 // Each radix stage rounds every value a bounded number of times, so a transform of length n
 // with about log₂ n stages has a worst-case relative error of order c·ε·log₂ n and, because
 // the rounding errors are uncorrelated, a typical RMS error of order c·ε·√(log₂ n) (the
 // classical Cooley–Tukey analysis; twiddles are exact to within one rounding since they are
-// computed in float64 and rounded once). With ε = 2⁻²⁴ ≈ 6e-8 for float32 and log₂ n ≤ 11 for
-// the lengths tested here (Bluestein convolutions reach 2048), even the worst-case growth
-// with c ≈ 1.5 stays below 1e-6, which is the complex64 bound; the largest error measured by
-// TestLengths1D, TestSizes2D and their every-path twins is 2.3e-7 (complex128: 6.9e-16, on
-// the SIMD paths too). For float64, ε = 2⁻⁵³ ≈ 1.1e-16 gives the same margin below 1e-14; the
-// reference's own error is at most 2.5e-16 (TestReferenceAccuracy). An error in the algorithm
-// (a wrong twiddle, a misplaced element) gives errors of order 1.
+// computed in float64 and rounded once). With ε = 2⁻²⁴ ≈ 6e-8 for float32 and log₂ n ≤
+// 11 for the lengths tested here (Bluestein convolutions reach 2048), even the worst-case
+// growth with c ≈ 1.5 stays below 1e-6, which is the complex64 bound; the largest error
+// measured by TestLengths1D, TestSizes2D and their every-path twins is 2.3e-7 (complex128:
+// 6.9e-16, on the SIMD paths too). For float64, ε = 2⁻⁵³ ≈ 1.1e-16 gives the same margin
+// below 1e-14; the reference's own error is at most 2.5e-16 (TestReferenceAccuracy). An error
+// in the algorithm (a wrong twiddle, a misplaced element) gives errors of order 1.
 const (
 	tol64  = 1e-6
 	tol128 = 1e-14

@@ -36,7 +36,7 @@ type helper interface {
 // 256x256 transform. Iterative solvers ask for the next transform within microseconds, so a
 // short spin keeps the helper running between calls; while it spins it yields to any other
 // goroutine. bench/README.md ("Waking a helper") has the before and after figures.
-var helperSpin = 50 * time.Microsecond
+const helperSpin = 50 * time.Microsecond
 
 // ensureHelpers starts helper goroutines until there are at least n (at most maxHelpers).
 func ensureHelpers(n int) {

@@ -286,10 +286,12 @@ func (p *Plan[T]) Kernels() string {
 // all; Transform panics otherwise.
 //
 // Along each transformed axis of length n the forward transform is
-// X[k] = Σ_j x[j]·exp(-2πi·j·k/n) and the Inverse transform uses exp(+2πi·j·k/n); neither is
-// scaled unless f has Ortho. With Centered, input index j and output index k count from n/2:
-// the result is fftshift(F(ifftshift(x))), computed without shift copies (see the package
-// documentation).
+//
+//	X[k] = Σ_j x[j]·exp(-2πi·j·k/n)
+//
+// and the Inverse transform uses exp(+2πi·j·k/n); neither is scaled unless f has Ortho. With
+// Centered, input index j and output index k count from n/2: the result is
+// fftshift(F(ifftshift(x))), computed without shift copies (see the package documentation).
 func (p *Plan[T]) Transform(dst, src []T, f Flags) {
 	if len(dst) != p.size || len(src) != p.size {
 		panic("fft: slice length does not match the plan")

@@ -8,7 +8,8 @@ import (
 )
 
 // db2 is the Daubechies filter with two vanishing moments (4 taps, BART's "dau2"):
-// h_k = (1+√3, 3+√3, 3−√3, 1−√3)_k / (4√2). Its high-pass twin is g_k = (−1)^k h_{3−k}.
+// h_k = (1+√3, 3+√3, 3−√3, 1−√3)_k / (4√2). Its high-pass twin is
+// g_k = (−1)^k h_{3−k}.
 var db2Low, db2High = func() ([4]float32, [4]float32) {
 	s3 := math.Sqrt(3)
 	d := 4 * math.Sqrt2

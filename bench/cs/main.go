@@ -113,7 +113,8 @@ func main() {
 	grid := flag.String("cs-grid", "", "also sweep cmrecon CS over this grid, e.g. "+
 		"'wavelet=0.001:0.003,ttv=0.01:0.03', and report the best")
 	tablePath := flag.String("cs-table", "", "CS defaults table (default: the built-in one)")
-	solver := flag.String("solver", "", "cmrecon CS solver: fista, pogm, admm or pd (default: auto)")
+	solver := flag.String("solver", "", "cmrecon CS solver: fista, pogm, admm or pd "+
+		"(default: auto)")
 	floor := flag.String("noise-floor", "", "cmrecon CS noise floor: off or empty (auto)")
 	refine := flag.Int("refine", 1, "-tune refinement (see challenge.TuneOptions.Refine)")
 	tuneOut := flag.String("tune", "", "instead of comparing, tune cmrecon's CS on the datasets "+
