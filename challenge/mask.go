@@ -78,8 +78,8 @@ const maxElems = 1 << 31
 //     frame.
 //   - KtGaussian: per frame, round(NY/R) lines drawn independently with a density
 //     proportional to 0.1 + α/(1−α)·exp(−k²/σ²), α = 0.2, σ = NY/5, k the line's
-//     distance from the centre; a line drawn twice moves to the nearest free line of the same frame
-//     (the lower one on a tie), then the NCalib central lines are added.
+//     distance from the centre; a line drawn twice moves to the nearest free line of the
+//     same frame (the lower one on a tie), then the NCalib central lines are added.
 //   - KtRadial: floor(180/(0.6·R)) + 1 spokes at equal steps from 0° to 180° (the last one
 //     repeats the first, turned by 180°), drawn as a one-pixel line turned about the centre of
 //     a max(NX,NY) square with nearest-neighbour sampling, cut to NX×NY; frame t turns the
