@@ -78,7 +78,7 @@ func benchFFTW(b *testing.B, nx, ny, batch, threads int) {
 	p := v.(*fftwPlan)
 	copy(p.x, randomC64(len(p.x)))
 	b.SetBytes(int64(16 * len(p.x)))
-	timeLoop(b, p.execute)
+	timeLoop(b, p.execute, keepFinite(p.x, nx*ny))
 }
 
 // wisdom keeps the measured choices across -count rounds and configurations.
@@ -97,7 +97,7 @@ func benchCmrecon(b *testing.B, nx, ny, batch, threads int, measure bool) {
 	b.SetBytes(int64(16 * p.Len()))
 	b.ReportAllocs()
 	p.Forward(x, x)
-	timeLoop(b, func() { p.Forward(x, x) })
+	timeLoop(b, func() { p.Forward(x, x) }, keepFinite(x, nx*ny))
 }
 
 // gonumFFT2D is the row-column 2-D transform with gonum's complex128 FFT (FFTPACK), in place:
@@ -138,7 +138,7 @@ func benchGonum(b *testing.B, nx, ny int) {
 		x[i] = complex128(z)
 	}
 	b.SetBytes(int64(16 * nx * ny))
-	timeLoop(b, func() { g.forward(x) })
+	timeLoop(b, func() { g.forward(x) }, keepFinite(x, nx*ny))
 }
 
 // spinWork is the number of steps of the control benchmark, about 4 ms of work here.
@@ -155,7 +155,7 @@ func benchSpin(b *testing.B, threads int) {
 			wg.Go(func() { spinSink.Add(spin(spinWork / threads)) })
 		}
 		wg.Wait()
-	})
+	}, nil)
 }
 
 // spinSink keeps the control's results alive.
