@@ -330,11 +330,15 @@ func runSettings(opts RunOptions) string {
 			c.Table.WriteTo(&b)
 			table = fmt.Sprintf("%016x", fnv64(b.String()))
 		}
+		scaling := c.LambdaScaling
+		if scaling == recon.LambdaNoise {
+			scaling = "noise"
+		}
 		s += fmt.Sprintf(" regs=%s table=%s cs-solver=%s iters=%d tol=%g step=%g rho=%g "+
-			"inner=%d warm-start=%d noise-floor=%s seed=%d", regs, table, c.Solver,
-			max(r.Iterations, c.Solve.Iterations), max(r.Tolerance, c.Solve.Tolerance),
+			"inner=%d warm-start=%d noise-floor=%s lambda-scaling=%s seed=%d", regs, table,
+			c.Solver, max(r.Iterations, c.Solve.Iterations), max(r.Tolerance, c.Solve.Tolerance),
 			c.Solve.Step, c.Solve.Rho, c.Solve.InnerIterations, c.WarmStart, c.NoiseFloor,
-			c.Seed)
+			scaling, c.Seed)
 	}
 	return s
 }

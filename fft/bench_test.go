@@ -3,6 +3,7 @@ package fft
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cmrecon/cmrecon/asm"
@@ -51,6 +52,65 @@ func benchPlan[T Complex](b *testing.B, shape []int, workers int) {
 		p.CenteredForward(x)
 	}
 	reportCPU(b, c0)
+}
+
+// BenchmarkCentering times what centring costs: in-place orthonormal 2-D transforms of one
+// complex64 array, plain (Ortho) and centred (Centered|Ortho), and the plain transform
+// between the two fftshift copies that centring replaces (ifftshift in, fftshift out, each
+// a pass over the array into a second one and back, as numpy's fftshift does). Sub-benchmarks
+// of one size run one after the other, so compare them within one run:
+//
+//	go test -run '^$' -bench 'Centering' -count 6 ./fft/ | benchstat -col /mode -
+func BenchmarkCentering(b *testing.B) {
+	for _, sz := range [][2]int{{256, 256}, {512, 216}, {442, 198}} {
+		nx, ny := sz[0], sz[1]
+		p := NewPlan[complex64]([]int{nx, ny}, 0, 1)
+		x := toT[complex64](randomC128(rand.New(rand.NewPCG(1, 1)), p.Len()))
+		tmp := make([]complex64, len(x))
+		want := slices.Clone(x)
+		p.Transform(want, want, Centered|Ortho)
+		ref := make([]complex128, len(want))
+		for i, v := range want {
+			ref[i] = complex128(v)
+		}
+		shift2D(tmp, x, nx, ny, (nx+1)/2, (ny+1)/2)
+		p.Transform(tmp, tmp, Ortho)
+		got := make([]complex64, len(x))
+		shift2D(got, tmp, nx, ny, nx/2, ny/2)
+		if e := relRMS(got, ref); e > 1e-6 {
+			b.Fatalf("%dx%d: the shift copies differ from Centered by %.2g", nx, ny, e)
+		}
+		for _, mode := range []string{"plain", "centred", "shift-copies"} {
+			b.Run(fmt.Sprintf("%dx%d/mode=%s", nx, ny, mode), func(b *testing.B) {
+				b.SetBytes(int64(16 * p.Len()))
+				c0 := cpuNanos()
+				for b.Loop() {
+					switch mode {
+					case "plain":
+						p.Transform(x, x, Ortho)
+					case "centred":
+						p.Transform(x, x, Centered|Ortho)
+					default:
+						shift2D(tmp, x, nx, ny, (nx+1)/2, (ny+1)/2)
+						p.Transform(tmp, tmp, Ortho)
+						shift2D(x, tmp, nx, ny, nx/2, ny/2)
+					}
+				}
+				reportCPU(b, c0)
+			})
+		}
+	}
+}
+
+// shift2D sets dst to src rotated by (sx, sy): dst[(x+sx)%nx, (y+sy)%ny] = src[x, y]. A
+// rotation by (n+1)/2 is ifftshift, by n/2 fftshift.
+func shift2D(dst, src []complex64, nx, ny, sx, sy int) {
+	for y := range ny {
+		d := dst[((y+sy)%ny)*nx:][:nx]
+		s := src[y*nx:][:nx]
+		copy(d[sx:], s[:nx-sx])
+		copy(d[:sx], s[nx-sx:])
+	}
 }
 
 // reportCPU reports the process CPU time per operation since c0 (all goroutines together).

@@ -253,21 +253,28 @@ func benchCSProblem(nx, ny, nc, nt int) (*KSpace, *Mask, *CoilMaps) {
 // BenchmarkCS times CS on one 12-frame slice of 10 coils with one thread: 30 iterations of
 // ADMM (BART's settings) with an l1 wavelet and temporal TV, on the 512x216 slice of the
 // BART timing in anchors.md (about 40 s per run for BART there) and the 256x108 phantom
-// size:
+// size; "admm" with the default noise scaling of the lambdas, "admm-signal" without it
+// (the difference is the cost of the noise estimate):
 //
 //	go test -run '^$' -bench 'CS/' -benchtime 1x ./recon/
 func BenchmarkCS(b *testing.B) {
 	for _, s := range []struct{ nx, ny int }{{256, 108}, {512, 216}} {
 		k, m, maps := benchCSProblem(s.nx, s.ny, 10, 12)
 		regs := []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}
-		b.Run(fmt.Sprintf("%dx%dx10x12/admm", s.nx, s.ny), func(b *testing.B) {
-			for b.Loop() {
-				_, err := CS(k, m, maps, CSOptions{Regularizers: regs, Solver: CSADMM,
-					Threads: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
+		for _, sc := range []LambdaScaling{LambdaNoise, LambdaSignal} {
+			name := fmt.Sprintf("%dx%dx10x12/admm", s.nx, s.ny)
+			if sc == LambdaSignal {
+				name += "-signal"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					_, err := CS(k, m, maps, CSOptions{Regularizers: regs, Solver: CSADMM,
+						Threads: 1, LambdaScaling: sc})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -124,8 +124,8 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 // challenge's training data.
 
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
-// package, written by cmrecon tune; see QUALITY.md for how it was measured). The caller must
-// not modify it.
+// package, written by cmrecon tune; see QUALITY.md for how it was measured). Its lambdas
+// were tuned with CS's default LambdaNoise scaling. The caller must not modify it.
 func DefaultCSTable() *CSTable { return defaultTable() }
 
 // ParseCSTable reads a table in the text form described at CSTable.

@@ -34,12 +34,27 @@ func ResidualNoise(k *KSpace, m *Mask, maps *CoilMaps, x []*ComplexImage) (float
 		return 0, fmt.Errorf("recon: noise estimate: %d image series for %d sets of maps",
 			len(x), maps.Sets())
 	}
-	v, err := residuals(k, m, maps, x, noiseRadius)
+	for _, xi := range x {
+		if xi.NX != k.NX || xi.NY != k.NY || xi.NZ != k.NZ || xi.NT != k.NT ||
+			len(xi.Data) != k.NX*k.NY*k.NZ*k.NT {
+			return 0, fmt.Errorf("recon: noise estimate: image is %dx%dx%dx%d, k-space %v",
+				xi.NX, xi.NY, xi.NZ, xi.NT, k.Dims)
+		}
+	}
+	plane := func(iz, it, im int) []complex64 { return x[im].Plane(iz, it) }
+	return residualNoise(k, m, maps, 0, k.NZ, plane, 1)
+}
+
+// residualNoise is ResidualNoise over the slices z0 to z1-1, with the image of set im at
+// (iz, it) given by plane(iz, it, im) times scale.
+func residualNoise(k *KSpace, m *Mask, maps *CoilMaps, z0, z1 int,
+	plane func(iz, it, im int) []complex64, scale float32) (float64, error) {
+	v, err := residuals(k, m, maps, z0, z1, plane, scale, noiseRadius)
 	if err != nil {
 		return 0, err
 	}
 	if len(v) == 0 {
-		if v, err = residuals(k, m, maps, x, 0); err != nil {
+		if v, err = residuals(k, m, maps, z0, z1, plane, scale, 0); err != nil {
 			return 0, err
 		}
 	}
@@ -53,18 +68,11 @@ func ResidualNoise(k *KSpace, m *Mask, maps *CoilMaps, x []*ComplexImage) (float
 }
 
 // residuals returns the coil sums of |y - A x|^2 at the sampled positions of radius at
-// least radius.
-func residuals(k *KSpace, m *Mask, maps *CoilMaps, xs []*ComplexImage,
-	radius float64) ([]float32, error) {
+// least radius, over the slices z0 to z1-1.
+func residuals(k *KSpace, m *Mask, maps *CoilMaps, z0, z1 int,
+	plane func(iz, it, im int) []complex64, scale float32, radius float64) ([]float32, error) {
 	nx, ny, nc := k.NX, k.NY, k.NC
 	n := nx * ny
-	for _, x := range xs {
-		if x.NX != nx || x.NY != ny || x.NZ != k.NZ || x.NT != k.NT ||
-			len(x.Data) != n*k.NZ*k.NT {
-			return nil, fmt.Errorf("recon: noise estimate: image is %dx%dx%dx%d, k-space %v",
-				x.NX, x.NY, x.NZ, x.NT, k.Dims)
-		}
-	}
 	far := make([]bool, n)
 	for y := range ny {
 		fy := 2 * float64(y-ny/2) / float64(ny)
@@ -77,17 +85,18 @@ func residuals(k *KSpace, m *Mask, maps *CoilMaps, xs []*ComplexImage,
 	var v []float32
 	pred := make([]complex64, nc*n)
 	part := make([]complex64, nc*n)
-	for iz := range k.NZ {
+	s := complex(scale, 0)
+	for iz := z0; iz < z1; iz++ {
 		for it := range k.NT {
 			clear(pred)
-			for im, x := range xs {
+			for im := range maps.Sets() {
 				op, err := NewSenseOp(nx, ny, nc, maps.Set(im).Slice(iz), m.Frame(it))
 				if err != nil {
 					return nil, err
 				}
-				op.Forward(part, x.Plane(iz, it))
+				op.Forward(part, plane(iz, it, im))
 				for i, p := range part {
-					pred[i] += p
+					pred[i] += p * s
 				}
 			}
 			w := m.Frame(it)

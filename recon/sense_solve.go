@@ -137,6 +137,11 @@ type Progress struct {
 	Finished     bool    // the problem is solved (this is its last report)
 	Solved       int     // problems solved so far, including this one when Finished
 	Total        int     // problems in the reconstruction (slices x frames)
+
+	// Noise and LambdaFactor are, on the Finished report of a CS slice, the noise level of
+	// the slice relative to its scale and the factor its lambdas were multiplied by (see
+	// CS); zero otherwise.
+	Noise, LambdaFactor float64
 }
 
 // SENSEPlan states how SENSE spreads its work and the memory it allocates, beyond its

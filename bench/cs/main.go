@@ -81,6 +81,7 @@ type config struct {
 	solver      recon.CSSolver
 	png         string
 	floor       recon.NoiseFloor
+	scaling     recon.LambdaScaling
 }
 
 func main() {
@@ -116,6 +117,8 @@ func main() {
 	solver := flag.String("solver", "", "cmrecon CS solver: fista, pogm, admm or pd "+
 		"(default: auto)")
 	floor := flag.String("noise-floor", "", "cmrecon CS noise floor: off or empty (auto)")
+	scaling := flag.String("lambda-scaling", "noise", "cmrecon CS lambda scaling: noise or "+
+		"signal")
 	refine := flag.Int("refine", 1, "-tune refinement (see challenge.TuneOptions.Refine)")
 	tuneOut := flag.String("tune", "", "instead of comparing, tune cmrecon's CS on the datasets "+
 		"(challenge.Tune over -cs-grid, refined) and write the table to this file")
@@ -132,6 +135,9 @@ func main() {
 		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir,
 		floor: recon.NoiseFloor(*floor)}
 	var err error
+	if c.scaling, err = recon.ParseLambdaScaling(*scaling); err != nil {
+		log.Fatalf("-lambda-scaling: %v", err)
+	}
 	bm, err := floats(strings.ReplaceAll(*bartMaps, ",", ":"))
 	if err != nil {
 		log.Fatalf("-bart-maps: %v", err)
@@ -250,6 +256,7 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 	table, evals, err := challenge.Tune(challenge.TuneOptions{Data: data, Scenarios: scenarios,
 		Grid: c.csGrid, Refine: c.refine, Seed: c.seed, Threads: c.threads,
 		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor, WarmStart: c.warm,
+			LambdaScaling: c.scaling,
 			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
 				Rho: c.rho, DualStep: c.dualStep}},
 		Progress: func(e challenge.TuneEval) {
@@ -318,7 +325,7 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 		return r, err
 	}
 	cso := recon.CSOptions{Modality: d.modality, Table: c.table, Solver: c.solver,
-		NoiseFloor: c.floor, WarmStart: c.warm,
+		NoiseFloor: c.floor, WarmStart: c.warm, LambdaScaling: c.scaling,
 		Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho,
 			DualStep: c.dualStep}}
 	cso.Regularizers = cso.Regs(m)

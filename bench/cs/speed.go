@@ -161,13 +161,14 @@ func timeBART(b *bart, args []string) (speedRun, error) {
 	return s, nil
 }
 
-// timeCS runs cmrecon's CS solve in this process with one thread.
+// timeCS runs cmrecon's CS solve in this process with one thread, with the lambdas as given
+// (no noise scaling), as BART takes them.
 func timeCS(k *recon.KSpace, m *recon.Mask, maps *recon.CoilMaps, regs []recon.Regularizer,
 	warm, iters, inner int) (speedRun, error) {
 	before := cpuTime()
 	start := time.Now()
 	_, err := recon.CS(k, m, maps, recon.CSOptions{Regularizers: regs, Solver: recon.CSADMM,
-		Threads: 1, WarmStart: warm,
+		Threads: 1, WarmStart: warm, LambdaScaling: recon.LambdaSignal,
 		Solve: recon.SolverOptions{Iterations: iters, InnerIterations: inner}})
 	if err != nil {
 		return speedRun{}, err

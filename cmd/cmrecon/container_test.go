@@ -284,6 +284,7 @@ func TestContainerCSFromEnvironment(t *testing.T) {
 	t.Setenv("CMRECON_REG", "wavelet=0.004")
 	t.Setenv("CMRECON_CS_SOLVER", "pogm")
 	t.Setenv("CMRECON_NOISE_FLOOR", "off")
+	t.Setenv("CMRECON_LAMBDA_SCALING", "signal")
 	code, _, errOut := cli(t, "container", "--iters", "3", "--warm-start", "2")
 	if code != 0 {
 		t.Fatalf("container with CS from the environment: exit %d: %s", code, errOut)
@@ -292,7 +293,7 @@ func TestContainerCSFromEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"wavelet=0.004", "pogm", "off"} {
+	for _, want := range []string{"wavelet=0.004", "pogm", "off", "lambda-scaling=signal"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("recorded settings %q lack %q", strings.TrimSpace(string(b)), want)
 		}

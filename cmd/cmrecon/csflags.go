@@ -11,14 +11,14 @@ import (
 
 // csFlags are the compressed-sensing flags that recon and run share.
 type csFlags struct {
-	reg, solver, table, floor *string
-	warm                      *int
+	reg, solver, table, floor, scaling *string
+	warm                               *int
 }
 
 // addCSFlags defines the CS flags on fs. With env (run and container) each default comes from
 // an environment variable when it is set, as for run's other flags, so that a container is
 // configured with docker run -e: CMRECON_REG, CMRECON_CS_SOLVER, CMRECON_CS_TABLE
-// and CMRECON_NOISE_FLOOR.
+// CMRECON_NOISE_FLOOR and CMRECON_LAMBDA_SCALING.
 func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 	def := func(name, value string) (string, string) {
 		if !env {
@@ -30,6 +30,7 @@ func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 	solver, solverEnv := def("CMRECON_CS_SOLVER", "")
 	table, tableEnv := def("CMRECON_CS_TABLE", "")
 	floor, floorEnv := def("CMRECON_NOISE_FLOOR", "auto")
+	scaling, scalingEnv := def("CMRECON_LAMBDA_SCALING", "noise")
 	f := &csFlags{
 		reg: fs.String("reg", reg, "CS regularisers as kind=lambda pairs, e.g. "+
 			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
@@ -43,8 +44,13 @@ func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 		floor: fs.String("noise-floor", floor, "CS magnitude: auto (estimate the reference's "+
 			"RSS noise floor from the data residual and add it) or off (the denoised "+
 			"image)"+floorEnv),
-		warm: fs.Int("warm-start", 0, "CG-SENSE iterations CS starts from (0: the default, "+
-			"10; negative: start from the zero-filled image)"),
+		scaling: fs.String("lambda-scaling", scaling, "CS lambdas: noise (scaled by each "+
+			"slice's noise level estimated from the CG-SENSE start, so that one table row "+
+			"suits data of any SNR) or signal (relative to the image's bright parts only)"+
+			scalingEnv),
+		warm: fs.Int("warm-start", 0, fmt.Sprintf("CG-SENSE iterations CS starts from (0: "+
+			"the default, %d; negative: start from the zero-filled image)",
+			recon.DefaultWarmStart)),
 	}
 	return f
 }
@@ -81,6 +87,9 @@ func (f *csFlags) apply(o *recon.Options) error {
 		o.CS.NoiseFloor = recon.NoiseFloorOff
 	default:
 		return fmt.Errorf("--noise-floor %q: want auto or off", *f.floor)
+	}
+	if o.CS.LambdaScaling, err = recon.ParseLambdaScaling(*f.scaling); err != nil {
+		return fmt.Errorf("--lambda-scaling: %w", err)
 	}
 	o.CS.WarmStart = *f.warm
 	o.CS.Solve.Iterations = o.Iterations
@@ -137,7 +146,8 @@ func warnNoTerm(e *env, o recon.Options, nt int) {
 var methodFlags = map[string]recon.Method{
 	"reg": recon.MethodCS, "cs-solver": recon.MethodCS, "cs-table": recon.MethodCS,
 	"noise-floor": recon.MethodCS, "warm-start": recon.MethodCS,
-	"solver": recon.MethodSENSE, "lambda": recon.MethodSENSE,
+	"lambda-scaling": recon.MethodCS,
+	"solver":         recon.MethodSENSE, "lambda": recon.MethodSENSE,
 }
 
 // checkSolverFlags refuses iteration settings that no method can use and warns of flags

@@ -6,8 +6,8 @@
 //	cmrecon info [--json] [--stats] FILE
 //	cmrecon recon [--method zf|sense|cs] [--solver columns|lines|plane] [--lambda L]
 //	              [--reg kind=lambda,...] [--cs-solver fista|pogm|admm|pd] [--cs-table FILE]
-//	              [--mask MASK] [--output-mode ranking|full] [--png DIR] [--threads N]
-//	              [--max-memory B] [--layout x,y,c,z,t] IN OUT.mat
+//	              [--lambda-scaling noise|signal] [--mask MASK] [--output-mode ranking|full]
+//	              [--png DIR] [--threads N] [--max-memory B] [--layout x,y,c,z,t] IN OUT.mat
 //	cmrecon mask --pattern Uniform|ktGaussian|ktRadial --accel R [--acs 20] --size NXxNY[xNT]
 //	             [--seed S] OUT.mat
 //	cmrecon eval [--json] REFERENCE OUT.mat

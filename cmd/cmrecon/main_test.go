@@ -66,6 +66,7 @@ func TestUsage(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
 		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"},
+		{"--lambda-scaling", "snr"},
 		{"--reg", "lplus=1,tv=0.01"}, {"--reg", "splus=0.01"}} {
 		args := append([]string{"recon", "--method", "cs"}, bad...)
 		code, _, errOut := cli(t, append(args, "a", "b")...)

@@ -188,8 +188,13 @@ func (p *progressLog) report(r recon.Progress) {
 	if r.Solved > 0 {
 		eta = elapsed * time.Duration(r.Total-r.Solved) / time.Duration(r.Solved)
 	}
-	p.e.log.Info("progress", "solved", fmt.Sprintf("%d/%d", r.Solved, r.Total),
-		"elapsed", elapsed.Round(time.Second), "eta", eta.Round(time.Second))
+	attrs := []any{"solved", fmt.Sprintf("%d/%d", r.Solved, r.Total),
+		"elapsed", elapsed.Round(time.Second), "eta", eta.Round(time.Second)}
+	if r.LambdaFactor > 0 {
+		attrs = append(attrs, "noise", fmt.Sprintf("%.4f", r.Noise),
+			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor))
+	}
+	p.e.log.Info("progress", attrs...)
 }
 
 // parseBytes parses a size such as 8G, 512M or 1073741824; "" gives 0.
