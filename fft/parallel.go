@@ -95,12 +95,10 @@ type job[T Complex] struct {
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
 //
-// TODO: on batch 10 of 256x256, two workers are only about 1.5x faster than one (1.7x to
-// 1.9x at the other challenge sizes; bench/README.md, "Waking a helper"), short of 1.7x; the
-// two then take 1.24x the CPU time of one. The two cores have their own L2 and scale 1.86x on
-// 2 MiB each from the shared L3 but not at all on DRAM bandwidth (go run ./bench/sense/cores
-// -kind l3,memory), so the loss is in the traffic between the batch and the caches, which no
-// change of the split has reduced yet.
+// On batch 10 two workers are 1.7x to 2.0x faster than one at every challenge size when the
+// machine is quiet (1.73x at 256x256, the smallest); the two then take 0.94x to 1.08x the CPU
+// time of one, and more when other guests contend for the memory the two cores share
+// (bench/README.md, "Finite data").
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	var j *job[T]
