@@ -14,10 +14,12 @@ const maxHelpers = 256
 // blocking (an offer that does not fit is not made, and the caller does that share itself). A
 // helper that picks up an offer after the work is all claimed finds nothing left and lets go
 // at once; the caller waits for that, which costs at most the unit a busy helper is finishing.
+// busy counts the parallel calls in progress.
 var helpers struct {
-	mu sync.Mutex
-	n  int
-	ch chan helper
+	mu   sync.Mutex
+	n    int
+	ch   chan helper
+	busy atomic.Int32
 }
 
 func init() {
@@ -30,12 +32,15 @@ type helper interface {
 }
 
 // helperSpin is how long a helper that has finished a job keeps polling for the next one
-// before it blocks. Starting a blocked goroutine on the other CPU, while the caller keeps its
-// own busy, took 75 to 100 µs at the median on this project's 2-core virtual machine and up to
-// milliseconds after idle gaps (go run ./bench/sense/cores -kind wake), as long as a whole
-// 256x256 transform. Iterative solvers ask for the next transform within microseconds, so a
-// short spin keeps the helper running between calls; while it spins it yields to any other
-// goroutine. bench/README.md ("Waking a helper") has the before and after figures.
+// before it blocks, counted from the end of the last parallel call in progress (it polls
+// throughout a call it has left, since the caller may still be finishing a unit as long as
+// a whole 512x216 transform), and how long a caller polls for its helpers before it blocks.
+// Starting a blocked goroutine on the other CPU, while the caller keeps its own busy, took 75
+// to 100 µs at the median on this project's 2-core virtual machine and up to milliseconds
+// after idle gaps (go run ./bench/sense/cores -kind wake), as long as a whole 256x256
+// transform. Iterative solvers ask for the next transform within microseconds, so a short
+// spin keeps the helper running between calls; while it spins it yields to any other
+// goroutine. bench/README.md ("Waking a helper") has the figures.
 const helperSpin = 50 * time.Microsecond
 
 // ensureHelpers starts helper goroutines until there are at least n (at most maxHelpers).
@@ -55,7 +60,8 @@ func ensureHelpers(n int) {
 	}
 }
 
-// pollHelpers receives an offer if one arrives within d, yielding between tries.
+// pollHelpers receives an offer if one arrives while a parallel call is in progress or
+// within d after, yielding between tries.
 func pollHelpers(d time.Duration) (helper, bool) {
 	var deadline time.Time
 	for {
@@ -65,7 +71,7 @@ func pollHelpers(d time.Duration) (helper, bool) {
 		default:
 		}
 		now := time.Now()
-		if deadline.IsZero() {
+		if deadline.IsZero() || helpers.busy.Load() > 0 {
 			deadline = now.Add(d)
 		}
 		if !now.Before(deadline) {
@@ -101,6 +107,8 @@ type job[T Complex] struct {
 // (bench/README.md, "Finite data").
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
+	helpers.busy.Add(1)
+	defer helpers.busy.Add(-1)
 	var j *job[T]
 	select {
 	case j = <-p.shared.jobs:
@@ -129,13 +137,27 @@ offer:
 
 	j.run()
 	if j.refs.Add(-1) != 0 {
-		<-j.free
+		j.await()
 	}
 	j.plan, j.dst, j.src = nil, nil, nil
 	select {
 	case p.shared.jobs <- j:
 	default:
 	}
+}
+
+// await returns once the last helper out has signalled free, polling for the signal for up
+// to helperSpin before it blocks. A blocked caller is made ready by the helper's send and Go's
+// scheduler then runs it next on the helper's CPU, which moves the helper to the run queue
+// of the other: in an instrumented build, the helper then started on the next batch-10 call
+// 16 µs late at the median and over 100 µs at the 90th percentile, against 0.3 µs and 0.7
+// to 20 µs with this polling and the helpers' (bench/README.md, "Waking a helper").
+func (j *job[T]) await() {
+	deadline := time.Now().Add(helperSpin)
+	for len(j.free) == 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	<-j.free
 }
 
 func (j *job[T]) help() {
