@@ -331,14 +331,21 @@ func runSettings(opts RunOptions) string {
 			table = fmt.Sprintf("%016x", fnv64(b.String()))
 		}
 		scaling := c.LambdaScaling
-		if scaling == recon.LambdaNoise {
-			scaling = "noise"
+		if scaling == "" {
+			scaling = recon.LambdaNoise
+		}
+		floor := c.NoiseFloor
+		if floor == recon.NoiseFloorAuto {
+			floor = "auto"
+		}
+		warm := c.WarmStart
+		if warm == 0 {
+			warm = recon.DefaultWarmStart
 		}
 		s += fmt.Sprintf(" regs=%s table=%s cs-solver=%s iters=%d tol=%g step=%g rho=%g "+
 			"inner=%d warm-start=%d noise-floor=%s lambda-scaling=%s seed=%d", regs, table,
 			c.Solver, max(r.Iterations, c.Solve.Iterations), max(r.Tolerance, c.Solve.Tolerance),
-			c.Solve.Step, c.Solve.Rho, c.Solve.InnerIterations, c.WarmStart, c.NoiseFloor,
-			scaling, c.Seed)
+			c.Solve.Step, c.Solve.Rho, c.Solve.InnerIterations, warm, floor, scaling, c.Seed)
 	}
 	return s
 }

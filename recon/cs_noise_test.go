@@ -3,6 +3,7 @@ package recon
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -14,8 +15,9 @@ import (
 //   - the factor applied is noiseFactor of that level;
 //   - the image is the one CS makes with LambdaSignal and the lambdas times that factor,
 //     bit for bit;
-//   - with WarmStart -1 (no CG-SENSE start) the level, from 10 CG-SENSE steps, is within 10%
-//     of that from the 30-step start.
+//   - with WarmStart -1 (no CG-SENSE start) or 2, the level, from 10 CG-SENSE steps, is
+//     within 10% of that from the 30-step start, and so is LambdaNoise given explicitly;
+//   - an unknown LambdaScaling is refused.
 func TestCSNoiseScaling(t *testing.T) {
 	const nx, ny, nc = 40, 32, 4
 	m := lineMask(nx, ny, 1, 3, 12, false)
@@ -72,25 +74,33 @@ func TestCSNoiseScaling(t *testing.T) {
 		t.Errorf("noise levels %v: ratio %.3f, want 4", level, r)
 	}
 
-	// Starting from A^H y, the estimate comes from 10 CG-SENSE steps of its own.
+	// Starting from A^H y or from a start shorter than noiseFitSteps, the estimate comes
+	// from noiseFitSteps CG-SENSE steps of its own; LambdaNoise spelt out is the default.
 	_, k := noisyCine(nx, ny, nc, 1, 1, 0.02)
 	maps, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got Progress
-	_, err = CS(k, m, maps, CSOptions{Regularizers: regs, Threads: 1, WarmStart: -1,
-		Progress: func(p Progress) {
+	for _, o := range []CSOptions{{WarmStart: -1}, {WarmStart: 2},
+		{LambdaScaling: LambdaNoise}} {
+		var got Progress
+		o.Regularizers, o.Threads = regs, 1
+		o.Progress = func(p Progress) {
 			if p.Finished {
 				got = p
 			}
-		}})
-	if err != nil {
-		t.Fatal(err)
+		}
+		if _, err := CS(k, m, maps, o); err != nil {
+			t.Fatal(err)
+		}
+		if r := got.Noise / level[0.02]; !(r > 0.9 && r < 1.1) {
+			t.Errorf("WarmStart %d, LambdaScaling %q: noise level %.4g, with the 30-step "+
+				"start %.4g", o.WarmStart, o.LambdaScaling, got.Noise, level[0.02])
+		}
 	}
-	if r := got.Noise / level[0.02]; !(r > 0.9 && r < 1.1) {
-		t.Errorf("WarmStart -1: noise level %.4g, with the 30-step start %.4g", got.Noise,
-			level[0.02])
+	_, err = CS(k, m, maps, CSOptions{Regularizers: regs, LambdaScaling: "snr"})
+	if err == nil || !strings.Contains(err.Error(), "lambda scaling") {
+		t.Errorf("LambdaScaling snr: error %v, want one naming the lambda scaling", err)
 	}
 }
 

@@ -22,7 +22,8 @@ tune)
 	{
 		echo "# Default CS regularisers per modality, mask kind and acceleration (recon.CSTable),"
 		echo "# written by bench/cs/run.sh tune: Cine rows from the cine phantom, rows for any"
-		echo "# other modality (*) from the three real static files; see QUALITY.md."
+		echo "# other modality (*) from the three real static files; see QUALITY.md. Lambdas for"
+		echo "# --lambda-scaling noise (recon.LambdaNoise)."
 		grep -v '^#' /tmp/cs-cine.tsv
 		grep -v '^#' /tmp/cs-static.tsv
 	} >recon/cs_defaults.tsv

@@ -46,10 +46,11 @@ func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 			"image)"+floorEnv),
 		scaling: fs.String("lambda-scaling", scaling, "CS lambdas: noise (scaled by each "+
 			"slice's noise level estimated from the CG-SENSE start, so that one table row "+
-			"suits data of any SNR) or signal (relative to the image's bright parts only)"+
-			scalingEnv),
+			"suits data of any SNR; the built-in table is tuned for it) or signal (relative "+
+			"to the image's bright parts only)"+scalingEnv),
 		warm: fs.Int("warm-start", 0, fmt.Sprintf("CG-SENSE iterations CS starts from (0: "+
-			"the default, %d; negative: start from the zero-filled image)",
+			"the default, %d; negative: start from the zero-filled image; with fewer than "+
+			"10 the noise estimate of --lambda-scaling noise runs 10 steps of its own)",
 			recon.DefaultWarmStart)),
 	}
 	return f

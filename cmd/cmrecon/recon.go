@@ -17,7 +17,8 @@ import (
 )
 
 func runRecon(e *env, args []string) error {
-	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] [--mask MASK] "+
+	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] "+
+		"[--cs-solver S] [--cs-table FILE] [--lambda-scaling noise|signal] [--mask MASK] "+
 		"[--output-mode ranking|full] [--png DIR] [--threads N] [--max-memory B] [--solver S] "+
 		"[--lambda L] [--layout x,y,c,z,t] IN OUT.mat")
 	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS), sense "+
@@ -174,6 +175,10 @@ func newProgressLog(e *env, interval time.Duration) *progressLog {
 func (p *progressLog) report(r recon.Progress) {
 	if !r.Finished {
 		return
+	}
+	if r.LambdaFactor > 0 {
+		p.e.log.Debug("cs slice", "slice", r.Slice, "noise", fmt.Sprintf("%.4f", r.Noise),
+			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor))
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -16,8 +16,9 @@ import (
 
 func runTune(e *env, args []string) error {
 	fs := newFlags(e, "tune", "--out TABLE.tsv [--phantom] [--scenarios LIST] "+
-		"[--grid kind=l1:l2,...] [--refine N] [--iters N] [--cs-solver S] [--output-mode M] "+
-		"[--layout L] [--seed S] [--threads N] [FULLY_SAMPLED.mat ...]")
+		"[--grid kind=l1:l2,...] [--refine N] [--iters N] [--cs-solver S] "+
+		"[--lambda-scaling noise|signal] [--output-mode M] [--layout L] [--seed S] "+
+		"[--threads N] [FULLY_SAMPLED.mat ...]")
 	out := fs.String("out", "", "table file to write (tab-separated; give it to recon, run "+
 		"and demo with --cs-table)")
 	usePhantom := fs.Bool("phantom", false, "add the built-in cine phantom (as cine_sax.mat) "+
@@ -33,6 +34,8 @@ func runTune(e *env, args []string) error {
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
 	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd, as for recon "+
 		"(default: automatic; fista and pogm fail on grid points with tv, ttv or several terms)")
+	scaling := fs.String("lambda-scaling", "noise", "CS lambda scaling the table is tuned for "+
+		"(and recorded in its header): noise or signal, as for recon")
 	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
 		"selection and crop) or full")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the files' dims in order")
@@ -73,6 +76,10 @@ func runTune(e *env, args []string) error {
 	if err != nil {
 		return usage("--cs-solver: %v", err)
 	}
+	ls, err := recon.ParseLambdaScaling(*scaling)
+	if err != nil {
+		return usage("--lambda-scaling: %v", err)
+	}
 
 	var data []challenge.TuneData
 	if *usePhantom {
@@ -95,7 +102,8 @@ func runTune(e *env, args []string) error {
 	table, evals, err := challenge.Tune(challenge.TuneOptions{
 		Data: data, Scenarios: scenarios, Grid: g, Refine: *refine, Output: om, Seed: *seed,
 		Threads: *threads,
-		CS:      recon.CSOptions{Solver: s, Solve: recon.SolverOptions{Iterations: *iters}},
+		CS: recon.CSOptions{Solver: s, LambdaScaling: ls,
+			Solve: recon.SolverOptions{Iterations: *iters}},
 		Progress: func(ev challenge.TuneEval) {
 			e.log.Info("tried", "modality", ev.Group.Modality, "scenario",
 				ev.Group.Scenario.String(), "regs", recon.FormatRegularizers(ev.Regs),
@@ -109,8 +117,8 @@ func runTune(e *env, args []string) error {
 
 	var b strings.Builder
 	b.WriteString(challenge.TuneTableHeader(fmt.Sprintf("cmrecon tune %s\n%d data set(s), "+
-		"%d evaluations, %s", strings.Join(args, " "), len(data), len(evals),
-		time.Since(start).Round(time.Second))))
+		"%d evaluations, %s\nlambdas for --lambda-scaling %s", strings.Join(args, " "),
+		len(data), len(evals), time.Since(start).Round(time.Second), ls)))
 	if _, err := table.WriteTo(&b); err != nil {
 		return err
 	}
