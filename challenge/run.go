@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cmrecon/cmrecon/mat"
@@ -92,6 +93,12 @@ type RunFile struct {
 	// skipped file, this and the memory figures are those of the earlier run that made the
 	// output, when its report was there to tell; otherwise they are 0.
 	Seconds float64 `json:"seconds"`
+
+	// CSNoise and CSLambdaFactor are, for MethodCS with noise scaling, each slice's noise
+	// level relative to its scale and the factor its lambdas were multiplied by
+	// (recon.Progress.Noise and LambdaFactor).
+	CSNoise        []float64 `json:"cs_noise,omitempty"`
+	CSLambdaFactor []float64 `json:"cs_lambda_factor,omitempty"`
 
 	// EstimatedBytes is the memory the run reserved for the file (see EstimateMemory).
 	EstimatedBytes int64 `json:"estimated_bytes,omitempty"`
@@ -582,6 +589,22 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 
 	ro := opts.Recon
 	ro.Threads = threads
+	var mu sync.Mutex
+	var noise, factors []float64
+	progress := ro.Progress
+	ro.Progress = func(p recon.Progress) {
+		if p.Finished && p.LambdaFactor > 0 {
+			mu.Lock()
+			for len(factors) <= p.Slice {
+				noise, factors = append(noise, 0), append(factors, 0)
+			}
+			noise[p.Slice], factors[p.Slice] = p.Noise, p.LambdaFactor
+			mu.Unlock()
+		}
+		if progress != nil {
+			progress(p)
+		}
+	}
 	maxBytes := opts.MaxMemory
 	if maxBytes <= 0 {
 		maxBytes = DefaultMemoryBudget()
@@ -604,6 +627,7 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 		return
 	}
 	rf.Status = StatusDone
+	rf.CSNoise, rf.CSLambdaFactor = noise, factors
 	rf.Mask, rf.MaskSource = fr.Mask, fr.MaskSource
 	rf.OutputDims = fr.OutputDims
 }

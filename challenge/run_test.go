@@ -385,7 +385,8 @@ func TestRunSettingsMismatch(t *testing.T) {
 // TestRunSettingsRace starts two shards of one tree at the same moment, one zero-filled and
 // one CS: whichever claims the output folder first runs, the other must be refused, so that
 // the tree never holds two reconstructions. It also checks that a change of the CS
-// regularisers counts as other settings.
+// regularisers counts as other settings, and that the report gives each file's noise level
+// and lambda factor per slice.
 func TestRunSettingsRace(t *testing.T) {
 	tree, _ := simulatedTree(t, 1)
 	for range 3 {
@@ -409,8 +410,16 @@ func TestRunSettingsRace(t *testing.T) {
 	cs := RunOptions{Input: tree, Output: out, Threads: 2, Recon: recon.Options{
 		Method: recon.MethodCS, CS: recon.CSOptions{Regularizers: []recon.Regularizer{
 			{Kind: recon.RegTV, Lambda: 0.003}}}}}
-	if _, err := Run(context.Background(), cs); err != nil {
+	rep, err := Run(context.Background(), cs)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range rep.Files {
+		nz := f.KSpaceDims[3]
+		if len(f.CSNoise) != nz || len(f.CSLambdaFactor) != nz || !(f.CSLambdaFactor[0] > 0) {
+			t.Errorf("%s: %d slices, CS noise %v, lambda factors %v", f.Input, nz, f.CSNoise,
+				f.CSLambdaFactor)
+		}
 	}
 	cs.Recon.CS.Regularizers[0].Lambda = 0.01
 	if _, err := Run(context.Background(), cs); err == nil ||
