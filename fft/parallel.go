@@ -40,7 +40,8 @@ type helper interface {
 // after idle gaps (go run ./bench/sense/cores -kind wake), as long as a whole 256x256
 // transform. Iterative solvers ask for the next transform within microseconds, so a short
 // spin keeps the helper running between calls; while it spins it yields to any other
-// goroutine. bench/README.md ("Waking a helper") has the figures.
+// goroutine. bench/README.md ("Waking a helper", "Keeping both sides polling") has the
+// figures.
 const helperSpin = 50 * time.Microsecond
 
 // ensureHelpers starts helper goroutines until there are at least n (at most maxHelpers).
@@ -101,10 +102,11 @@ type job[T Complex] struct {
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
 //
-// On batch 10 two workers are 1.7x to 2.0x faster than one at every challenge size when the
-// machine is quiet (1.73x at 256x256, the smallest); the two then take 0.94x to 1.08x the CPU
-// time of one, and more when other guests contend for the memory the two cores share
-// (bench/README.md, "Finite data").
+// TODO: on batch 10 of 256x256, the smallest challenge size, two workers are 1.51x to 1.73x
+// faster than one over the runs of bench/README.md ("Two threads on batch 10"), mostly short
+// of 1.7x, where the other five sizes reach 1.75x to 1.97x in a quiet window; the two then
+// take 1.03x to 1.17x the CPU time of one, and more when other guests contend for the memory
+// the two cores share.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	helpers.busy.Add(1)
@@ -150,8 +152,9 @@ offer:
 // to helperSpin before it blocks. A blocked caller is made ready by the helper's send and Go's
 // scheduler then runs it next on the helper's CPU, which moves the helper to the run queue
 // of the other: in an instrumented build, the helper then started on the next batch-10 call
-// 16 µs late at the median and over 100 µs at the 90th percentile, against 0.3 µs and 0.7
-// to 20 µs with this polling and the helpers' (bench/README.md, "Waking a helper").
+// 16 µs late at the median and 26 to 122 µs at the 90th percentile, against 0.3 µs and 0.7
+// to 20 µs with this polling and the helpers' (bench/README.md, "Keeping both sides
+// polling").
 func (j *job[T]) await() {
 	deadline := time.Now().Add(helperSpin)
 	for len(j.free) == 0 && time.Now().Before(deadline) {
