@@ -105,8 +105,9 @@ type job[T Complex] struct {
 // TODO: on batch 10 of 256x256, the smallest challenge size, two workers are 1.51x to 1.73x
 // faster than one over the runs of bench/README.md ("Two threads on batch 10"), mostly short
 // of 1.7x, where the other five sizes reach 1.75x to 1.97x in a quiet window; the two then
-// take 1.03x to 1.17x the CPU time of one, and more when other guests contend for the memory
-// the two cores share.
+// take 1.03x to 1.17x the CPU time of one. Two threads level off at 22 to 24 GB/s of reads and
+// writes at the fastest sizes, and 256x256 would need 29 for 2x: the limit is likely the
+// bandwidth the two cores share, which only moving less data per transform would get past.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	helpers.busy.Add(1)
