@@ -516,3 +516,43 @@ func TestUnitRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimRange has four goroutines claim from one range, two from the front and two from
+// the back, and checks that every unit is claimed exactly once, the front ones in increasing
+// and the back ones in decreasing order per goroutine.
+func TestClaimRange(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 1000} {
+		r := &claimRange{lo: 5, n: n}
+		got := make([][]int, 4)
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Go(func() {
+				for {
+					u := r.claim(g%2 == 1)
+					if u < 0 {
+						return
+					}
+					got[g] = append(got[g], u)
+				}
+			})
+		}
+		wg.Wait()
+		seen := make([]int, n)
+		for g, us := range got {
+			for i, u := range us {
+				if u < 5 || u >= 5+n {
+					t.Fatalf("n %d: unit %d out of range", n, u)
+				}
+				seen[u-5]++
+				if i > 0 && (g%2 == 0) != (u > us[i-1]) {
+					t.Errorf("n %d: goroutine %d claimed %d after %d", n, g, u, us[i-1])
+				}
+			}
+		}
+		for u, c := range seen {
+			if c != 1 {
+				t.Errorf("n %d: unit %d claimed %d times", n, u+5, c)
+			}
+		}
+	}
+}

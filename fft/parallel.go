@@ -83,31 +83,62 @@ func pollHelpers(d time.Duration) (helper, bool) {
 }
 
 // job is one parallel loop over units: whole batch items when pass < 0, or lane blocks of
-// pass pass of batch item item. Participants claim units with next until none is left. refs
-// counts the participants still inside the job: the caller and every offer sent to the
-// helpers. The last one out signals free; the caller waits for that, so when it returns
-// every unit is done and no helper still refers to the job, which goes back to the caller's
-// pool.
+// pass pass of batch item item. The units are split into one contiguous range per
+// participant (see claimRange); joined numbers the participants as they arrive. refs counts
+// the participants still inside the job: the caller and every offer sent to the helpers. The
+// last one out signals free; the caller waits for that, so when it returns every unit is done
+// and no helper still refers to the job, which goes back to the caller's pool.
 type job[T Complex] struct {
 	plan       *Plan[T]
 	dst, src   []T
 	f          Flags
 	item, pass int
 	units      int
-	next       atomic.Int64
+	ranges     []claimRange
+	joined     atomic.Int32
 	refs       atomic.Int32
 	free       chan struct{}
+}
+
+// claimRange is a range of units lo..lo+n-1 that its owner claims from the front and the
+// other participants, once their own ranges are done, from the back. Giving each
+// participant neighbouring units, rather than every other unit of a shared counter, keeps
+// the two cores away from each other's arrays: with a shared counter each core's hardware
+// prefetchers ran on into the next array, which the other core was writing. Batch 10 of
+// 256x256 on two threads went from 1.63x and 1.85x over one to 1.96x and 1.93x, batch 1 from
+// 1.31x to 1.63x (256x256) and from 1.30x to 1.71x (512x216), in bench/fft 1.61x to 1.87x
+// (bench/README.md, "Neighbouring units"). ends holds the units claimed from the front (low
+// 32 bits) and from the back.
+type claimRange struct {
+	lo, n int
+	ends  atomic.Uint64
+}
+
+// claim returns the next unit of r from the front, or with back from the back, and -1 when
+// none is left.
+func (r *claimRange) claim(back bool) int {
+	for {
+		e := r.ends.Load()
+		f, k := int(uint32(e)), int(e>>32)
+		if f+k >= r.n {
+			return -1
+		}
+		next, u := e+1, r.lo+f
+		if back {
+			next, u = e+1<<32, r.lo+r.n-1-k
+		}
+		if r.ends.CompareAndSwap(e, next) {
+			return u
+		}
+	}
 }
 
 // parallel runs units units of work on up to p.workers goroutines and returns when all are
 // done.
 //
-// TODO: on batch 10 of 256x256, the smallest challenge size, two workers are 1.51x to 1.73x
-// faster than one over the runs of bench/README.md ("Two threads on batch 10"), mostly short
-// of 1.7x, where the other five sizes reach 1.75x to 1.97x in a quiet window; the two then
-// take 1.03x to 1.17x the CPU time of one. Two threads level off at 22 to 24 GB/s of reads and
-// writes at the fastest sizes, and 256x256 would need 29 for 2x: the limit is likely the
-// bandwidth the two cores share, which only moving less data per transform would get past.
+// On batch 10 two workers are 1.8x to 2.0x faster than one at the challenge's sizes
+// (bench/README.md, "Two threads on batch 10"), in windows where the machine's other guests
+// leave the memory the two cores share alone.
 func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	parts := min(p.workers, units)
 	helpers.busy.Add(1)
@@ -120,7 +151,16 @@ func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 	}
 	j.plan, j.dst, j.src, j.f = p, dst, src, f
 	j.item, j.pass, j.units = item, pass, units
-	j.next.Store(0)
+	if cap(j.ranges) < parts {
+		j.ranges = make([]claimRange, parts)
+	}
+	j.ranges = j.ranges[:parts]
+	for i := range j.ranges {
+		r := &j.ranges[i]
+		r.lo, r.n = i*units/parts, (i+1)*units/parts-i*units/parts
+		r.ends.Store(0)
+	}
+	j.joined.Store(0)
 	j.refs.Store(int32(parts))
 
 	ensureHelpers(parts - 1)
@@ -171,13 +211,21 @@ func (j *job[T]) help() {
 	}
 }
 
-// run claims and computes units until none is left.
+// run claims and computes units until none is left: those of its own range first, then
+// those left in the others', from their backs.
 func (j *job[T]) run() {
 	var w *work[T]
 	p := j.plan
+	id := int(j.joined.Add(1) - 1)
+	nr := len(j.ranges)
 	for {
-		u := int(j.next.Add(1) - 1)
-		if u >= j.units {
+		u := -1
+		for i := range nr {
+			if u = j.ranges[(id+i)%nr].claim(i != 0); u >= 0 {
+				break
+			}
+		}
+		if u < 0 {
 			break
 		}
 		if w == nil {
