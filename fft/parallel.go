@@ -93,7 +93,6 @@ type job[T Complex] struct {
 	dst, src   []T
 	f          Flags
 	item, pass int
-	units      int
 	ranges     []claimRange
 	joined     atomic.Int32
 	refs       atomic.Int32
@@ -150,14 +149,15 @@ func (p *Plan[T]) parallel(dst, src []T, f Flags, item, pass, units int) {
 		j = &job[T]{free: make(chan struct{}, 1)}
 	}
 	j.plan, j.dst, j.src, j.f = p, dst, src, f
-	j.item, j.pass, j.units = item, pass, units
+	j.item, j.pass = item, pass
 	if cap(j.ranges) < parts {
 		j.ranges = make([]claimRange, parts)
 	}
 	j.ranges = j.ranges[:parts]
 	for i := range j.ranges {
 		r := &j.ranges[i]
-		r.lo, r.n = i*units/parts, (i+1)*units/parts-i*units/parts
+		lo, hi := i*units/parts, (i+1)*units/parts
+		r.lo, r.n = lo, hi-lo
 		r.ends.Store(0)
 	}
 	j.joined.Store(0)

@@ -244,7 +244,7 @@ func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage
 		if err != nil {
 			return nil, err
 		}
-		if err := p.solve(x, regs, opts, iz, nz); err != nil {
+		if err := p.solve(x, regs, opts, nz); err != nil {
 			return nil, err
 		}
 		for it := range nt {
@@ -576,9 +576,11 @@ func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
 	return ts, nil
 }
 
-// solve reconstructs the slice into x (nt frames of nx*ny), on the scale of the data.
-func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, iz, nz int) error {
+// solve reconstructs the slice into x (nt frames of nx*ny), on the scale of the data; nz is
+// the number of slices, for the progress reports.
+func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, nz int) error {
 	var err error
+	iz := p.iz
 	ws := opts.WarmStart
 	if ws == 0 {
 		ws = DefaultWarmStart

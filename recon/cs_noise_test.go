@@ -23,22 +23,16 @@ func TestCSNoiseScaling(t *testing.T) {
 	m := lineMask(nx, ny, 1, 3, 12, false)
 	regs := []Regularizer{{RegWavelet, 0.002}, {RegTV, 0.001}}
 	level := map[float64]float64{}
+	var k *KSpace
+	var maps *CoilMaps
 	for _, sigma := range []float64{0.005, 0.02} {
-		_, k := noisyCine(nx, ny, nc, 1, 1, sigma)
-		maps, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 1})
-		if err != nil {
+		_, k = noisyCine(nx, ny, nc, 1, 1, sigma)
+		var err error
+		if maps, err = EstimateMaps(k, m, ESPIRiTOptions{Maps: 1}); err != nil {
 			t.Fatal(err)
 		}
-		var got Progress
-		opts := CSOptions{Regularizers: regs, Threads: 1, Progress: func(p Progress) {
-			if p.Finished {
-				got = p
-			}
-		}}
-		img, err := CS(k, m, maps, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		opts := CSOptions{Regularizers: regs, Threads: 1}
+		img, got := csFinished(t, k, m, maps, opts)
 
 		p, err := newCSSlice(k, m, maps, 0, 1)
 		if err != nil {
@@ -58,7 +52,6 @@ func TestCSNoiseScaling(t *testing.T) {
 			got.LambdaFactor)
 
 		plain := opts
-		plain.Progress = nil
 		plain.LambdaScaling = LambdaSignal
 		plain.Regularizers = scaleLambdas(regs, got.LambdaFactor)
 		same, err := CS(k, m, maps, plain)
@@ -75,33 +68,39 @@ func TestCSNoiseScaling(t *testing.T) {
 	}
 
 	// Starting from A^H y or from a start shorter than noiseFitSteps, the estimate comes
-	// from noiseFitSteps CG-SENSE steps of its own; LambdaNoise spelt out is the default.
-	_, k := noisyCine(nx, ny, nc, 1, 1, 0.02)
-	maps, err := EstimateMaps(k, m, ESPIRiTOptions{Maps: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// from noiseFitSteps CG-SENSE steps of its own; LambdaNoise spelt out is the default. k
+	// and maps are those of sigma 0.02.
 	for _, o := range []CSOptions{{WarmStart: -1}, {WarmStart: 2},
 		{LambdaScaling: LambdaNoise}} {
-		var got Progress
 		o.Regularizers, o.Threads = regs, 1
-		o.Progress = func(p Progress) {
-			if p.Finished {
-				got = p
-			}
-		}
-		if _, err := CS(k, m, maps, o); err != nil {
-			t.Fatal(err)
-		}
+		_, got := csFinished(t, k, m, maps, o)
 		if r := got.Noise / level[0.02]; !(r > 0.9 && r < 1.1) {
 			t.Errorf("WarmStart %d, LambdaScaling %q: noise level %.4g, with the 30-step "+
 				"start %.4g", o.WarmStart, o.LambdaScaling, got.Noise, level[0.02])
 		}
 	}
-	_, err = CS(k, m, maps, CSOptions{Regularizers: regs, LambdaScaling: "snr"})
+	_, err := CS(k, m, maps, CSOptions{Regularizers: regs, LambdaScaling: "snr"})
 	if err == nil || !strings.Contains(err.Error(), "lambda scaling") {
 		t.Errorf("LambdaScaling snr: error %v, want one naming the lambda scaling", err)
 	}
+}
+
+// csFinished runs CS with opts and returns its image and the Finished report of its (one)
+// slice.
+func csFinished(t *testing.T, k *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (
+	*ComplexImage, Progress) {
+	t.Helper()
+	var got Progress
+	opts.Progress = func(p Progress) {
+		if p.Finished {
+			got = p
+		}
+	}
+	img, err := CS(k, m, maps, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img, got
 }
 
 func TestNoiseFactor(t *testing.T) {

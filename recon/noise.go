@@ -3,7 +3,6 @@ package recon
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Settings of ResidualNoise: the normalised k-space radius beyond which residuals are taken
@@ -61,10 +60,9 @@ func residualNoise(k *KSpace, m *Mask, maps *CoilMaps, z0, z1 int,
 	if len(v) == 0 {
 		return 0, nil
 	}
-	slices.Sort(v)
 	dof := 2 * float64(k.NC)
 	f := 1 - 2/(9*dof) + noiseZ*math.Sqrt(2/(9*dof))
-	return float64(v[int(noiseQuantile*float64(len(v)))]) / (f * f * f), nil
+	return quantile(v, noiseQuantile) / (f * f * f), nil
 }
 
 // residuals returns the coil sums of |y - A x|^2 at the sampled positions of radius at

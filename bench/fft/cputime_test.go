@@ -51,51 +51,31 @@ type finite struct {
 	rescale func() // sets the data's RMS to 1
 }
 
-// keepFinite returns the rescaling for x, a []complex64 or []complex128 transformed over
-// length n by every call. It rescales after 200/log2(n) - 1 timed calls (and timeLoop's one
-// untimed call), so that the RMS grows by at most 2^100 in between, leaving float32's range
-// (2^128) a margin of 2^28 for the peaks.
-func keepFinite(x any, n int) *finite {
+// keepFinite returns the rescaling for x, transformed over length n by every call. It
+// rescales after 200/log2(n) - 1 timed calls (and timeLoop's one untimed call), so that the
+// RMS grows by at most 2^100 in between, leaving float32's range (2^128) a margin of 2^28 for
+// the peaks.
+func keepFinite[T complex64 | complex128](x []T, n int) *finite {
 	every := 1
 	if n > 1 {
 		every = max(1, int(200/math.Log2(float64(n)))-1)
 	}
-	return &finite{every: every, rescale: renormalizer(x)}
+	return &finite{every: every, rescale: func() {
+		k := T(complex(1/rms(x), 0))
+		for i := range x {
+			x[i] *= k
+		}
+	}}
 }
 
-// renormalizer returns a function that scales x (a []complex64 or []complex128) to an RMS
-// of 1.
-func renormalizer(x any) func() {
-	switch x := x.(type) {
-	case []complex64:
-		return func() {
-			k := complex64(complex(1/rms(len(x), func(i int) complex128 {
-				return complex128(x[i])
-			}), 0))
-			for i := range x {
-				x[i] *= k
-			}
-		}
-	case []complex128:
-		return func() {
-			k := complex(1/rms(len(x), func(i int) complex128 { return x[i] }), 0)
-			for i := range x {
-				x[i] *= k
-			}
-		}
-	}
-	panic("fftbench: renormalizer of an unsupported type")
-}
-
-// rms returns the root mean square of the n values at(i), and panics if it is not finite
-// and positive.
-func rms(n int, at func(int) complex128) float64 {
+// rms returns the root mean square of x, and panics if it is not finite and positive.
+func rms[T complex64 | complex128](x []T) float64 {
 	var s float64
-	for i := range n {
-		v := at(i)
-		s += real(v)*real(v) + imag(v)*imag(v)
+	for _, v := range x {
+		c := complex128(v)
+		s += real(c)*real(c) + imag(c)*imag(c)
 	}
-	r := math.Sqrt(s / float64(n))
+	r := math.Sqrt(s / float64(len(x)))
 	if !(r > 0) || math.IsInf(r, 0) {
 		panic("fftbench: the benchmark data are not finite")
 	}

@@ -176,9 +176,11 @@ func (p *progressLog) report(r recon.Progress) {
 	if !r.Finished {
 		return
 	}
+	var cs []any
 	if r.LambdaFactor > 0 {
-		p.e.log.Debug("cs slice", "slice", r.Slice, "noise", fmt.Sprintf("%.4f", r.Noise),
-			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor))
+		cs = []any{"noise", fmt.Sprintf("%.4f", r.Noise),
+			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor)}
+		p.e.log.Debug("cs slice", append([]any{"slice", r.Slice}, cs...)...)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -195,11 +197,7 @@ func (p *progressLog) report(r recon.Progress) {
 	}
 	attrs := []any{"solved", fmt.Sprintf("%d/%d", r.Solved, r.Total),
 		"elapsed", elapsed.Round(time.Second), "eta", eta.Round(time.Second)}
-	if r.LambdaFactor > 0 {
-		attrs = append(attrs, "noise", fmt.Sprintf("%.4f", r.Noise),
-			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor))
-	}
-	p.e.log.Info("progress", attrs...)
+	p.e.log.Info("progress", append(attrs, cs...)...)
 }
 
 // parseBytes parses a size such as 8G, 512M or 1073741824; "" gives 0.
