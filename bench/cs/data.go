@@ -28,6 +28,10 @@ type dataset struct {
 	// anatomy away).
 	ranking bool
 	gtArr   challenge.Array
+
+	// cine is the generated phantom behind a phantom dataset (its noiseless image and true
+	// coil maps), nil for real data.
+	cine *phantom.Cine
 }
 
 // datasetNames lists the datasets the harness knows, in table order.
@@ -104,7 +108,7 @@ func phantomData() (*dataset, error) {
 	}
 	gt := c.GroundTruth
 	return &dataset{about: fmt.Sprintf("phantom.DefaultOptions cine, %s, SNR %g",
-		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true}, nil
+		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true, cine: c}, nil
 }
 
 // realFile returns the path of a real sample file or an error saying it is absent.

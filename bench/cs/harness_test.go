@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os/exec"
 	"testing"
 
@@ -57,5 +58,56 @@ func TestBARTAlignment(t *testing.T) {
 	}
 	if s, err := d.score(cs); err != nil || s.SSIM < 0.97 {
 		t.Errorf("cmrecon CS on fully sampled data: SSIM %.4f (%v)", s.SSIM, err)
+	}
+}
+
+// TestMeasuredNoiseOracle checks the oracle image of -oracle at the two ends where it is
+// known: with every sample measured it is the reference itself (the RSS of the noisy coil
+// images, up to float32 FFT rounding: 1e-4 of the image's peak), and with none it is the
+// noiseless image with the full noise floor. A mask that samples a part lies in between.
+func TestMeasuredNoiseOracle(t *testing.T) {
+	o := phantom.DefaultOptions()
+	o.NX, o.NY, o.NC, o.NT = 64, 48, 4, 2
+	o.SNR = 20
+	c, err := phantom.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak := 0.0
+	for _, v := range c.GroundTruth.Data {
+		peak = max(peak, float64(v))
+	}
+	maxDiff := func(a, b []float32) float64 {
+		d := 0.0
+		for i := range a {
+			d = max(d, math.Abs(float64(a[i])-float64(b[i])))
+		}
+		return d
+	}
+
+	full := fullMask(&c.KSpace)
+	if d := maxDiff(measuredNoiseOracle(c, full).Data, c.GroundTruth.Data); d > 1e-4*peak {
+		t.Errorf("full mask: oracle differs from the reference by %.3g (peak %.3g)", d, peak)
+	}
+
+	none := fullMask(&c.KSpace)
+	clear(none.Data)
+	want := make([]float32, len(c.Noiseless.Data))
+	addFloor(want, c.Noiseless.Data, float64(o.NC)/(o.SNR*o.SNR))
+	if d := maxDiff(measuredNoiseOracle(c, none).Data, want); d > 1e-4*peak {
+		t.Errorf("empty mask: oracle differs from the floored noiseless image by %.3g", d)
+	}
+
+	half := fullMask(&c.KSpace)
+	for i := range half.Data {
+		if (i/o.NX)%2 == 1 {
+			half.Data[i] = 0
+		}
+	}
+	got := measuredNoiseOracle(c, half).Data
+	if a, b := maxDiff(got, c.GroundTruth.Data), maxDiff(got, want); a < 1e-3*peak ||
+		b < 1e-3*peak {
+		t.Errorf("half mask: oracle within %.3g of the reference and %.3g of the noiseless "+
+			"image; want it to differ from both", a, b)
 	}
 }

@@ -127,6 +127,9 @@ func main() {
 	rounds := flag.Int("rounds", 3, "rounds of the -speed test")
 	speedInner := flag.String("speed-inner", "2,10", "cmrecon ADMM CG steps per iteration "+
 		"to time")
+	oracle := flag.Bool("oracle", false, "instead of comparing, score the oracle images of "+
+		"the phantom datasets (the noiseless image, and it with the measured noise), the "+
+		"ceiling of any reconstruction's SSIM")
 	pngDir := flag.String("png", "", "write a PNG panel per dataset and mask into this folder")
 	flag.Parse()
 
@@ -198,6 +201,12 @@ func main() {
 			inner = append(inner, int(v))
 		}
 		if err := c.speedTest(p, r, *rounds, inner); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if *oracle {
+		if err := c.oracle(os.Stdout, strings.Split(*data, ","), scenarios); err != nil {
 			log.Fatal(err)
 		}
 		return
