@@ -349,9 +349,13 @@ func runSettings(opts RunOptions) string {
 		if warm == 0 {
 			warm = recon.DefaultWarmStart
 		}
+		iters := max(r.Iterations, c.Solve.Iterations)
+		if iters == 0 {
+			iters = recon.DefaultCSIterations
+		}
 		s += fmt.Sprintf(" regs=%s table=%s cs-solver=%s iters=%d tol=%g step=%g rho=%g "+
 			"inner=%d warm-start=%d noise-floor=%s lambda-scaling=%s seed=%d", regs, table,
-			c.Solver, max(r.Iterations, c.Solve.Iterations), max(r.Tolerance, c.Solve.Tolerance),
+			c.Solver, iters, max(r.Tolerance, c.Solve.Tolerance),
 			c.Solve.Step, c.Solve.Rho, c.Solve.InnerIterations, warm, floor, scaling, c.Seed)
 	}
 	return s

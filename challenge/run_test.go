@@ -427,3 +427,29 @@ func TestRunSettingsRace(t *testing.T) {
 		t.Errorf("CS with another lambda into the same folder: error %v", err)
 	}
 }
+
+// TestRunSettingsResolveDefaults checks that the settings a run folder records name the
+// CS defaults, not the zero values that ask for them: a folder made with the defaults
+// must match a run that spells them out, and must not match a run with other values
+// (otherwise a change of default would resume old folders with new settings).
+func TestRunSettingsResolveDefaults(t *testing.T) {
+	cs := func(c recon.CSOptions) string {
+		return runSettings(RunOptions{Recon: recon.Options{Method: recon.MethodCS, CS: c}})
+	}
+	zero := cs(recon.CSOptions{})
+	spelt := cs(recon.CSOptions{WarmStart: recon.DefaultWarmStart,
+		LambdaScaling: recon.LambdaNoise,
+		Solve:         recon.SolverOptions{Iterations: recon.DefaultCSIterations}})
+	if zero != spelt {
+		t.Errorf("defaults recorded as\n%s\nspelt out as\n%s", zero, spelt)
+	}
+	for _, c := range []recon.CSOptions{
+		{WarmStart: recon.DefaultWarmStart + 1},
+		{Solve: recon.SolverOptions{Iterations: recon.DefaultIterations}},
+		{LambdaScaling: recon.LambdaSignal},
+	} {
+		if got := cs(c); got == zero {
+			t.Errorf("%+v recorded like the defaults: %s", c, got)
+		}
+	}
+}

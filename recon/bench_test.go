@@ -269,7 +269,7 @@ func BenchmarkCS(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				for b.Loop() {
 					_, err := CS(k, m, maps, CSOptions{Regularizers: regs, Solver: CSADMM,
-						Threads: 1, LambdaScaling: sc})
+						Threads: 1, LambdaScaling: sc, Solve: SolverOptions{Iterations: 30}})
 					if err != nil {
 						b.Fatal(err)
 					}

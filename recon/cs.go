@@ -138,6 +138,15 @@ const (
 // lambdas tuned for each), for 20 more applications of the operator.
 const DefaultWarmStart = 30
 
+// DefaultCSIterations is the number of iterations CS's solver runs when
+// SolverOptions.Iterations is 0: twice the 30 of BART's pics and of the generic solvers'
+// DefaultIterations. From the 30-step start, ADMM with 2 CG steps per iteration is still
+// improving the image at 30 iterations: on the cine phantom and the three real static files
+// of QUALITY.md, 60 iterations scored at least as high as 30 in every one of the 36 cases,
+// up to 0.014 higher (mean SSIM per file +0.0024 to +0.0068), for 60 more applications of
+// the normal operator; 80 added at most +0.001 more per file.
+const DefaultCSIterations = 60
+
 // CSOptions configures CS.
 type CSOptions struct {
 	// Regularizers are the terms of the objective; nil looks them up in Table for Modality
@@ -152,7 +161,8 @@ type CSOptions struct {
 	// Table holds the default regularisers; nil means DefaultCSTable().
 	Table *CSTable
 
-	// Solver is the algorithm (CSAuto by default) and Solve its settings.
+	// Solver is the algorithm (CSAuto by default) and Solve its settings; Solve.Iterations
+	// 0 means DefaultCSIterations.
 	Solver CSSolver
 	Solve  SolverOptions
 
@@ -229,6 +239,9 @@ func csSets(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) ([]*ComplexImage
 	regs, err := csRegs(m, y.NT, opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Solve.Iterations == 0 {
+		opts.Solve.Iterations = DefaultCSIterations
 	}
 
 	nx, ny, nz, nt := y.NX, y.NY, y.NZ, y.NT

@@ -64,7 +64,9 @@ type config struct {
 	out         string
 	seed        uint64
 	threads     int
-	iters       int
+	iters       int // BART's pics -i
+	csIters     int // cmrecon CS iterations (0: its default)
+	tol         float64
 	inner       int
 	rho         float64
 	dualStep    float64
@@ -94,7 +96,11 @@ func main() {
 		"BART's files, its cache and results.json")
 	seed := flag.Uint64("seed", 1, "seed of the ktGaussian masks")
 	threads := flag.Int("threads", 2, "goroutines for cmrecon")
-	iters := flag.Int("iters", 30, "iterations of cmrecon CS and of BART pics")
+	iters := flag.Int("iters", 30, "iterations of BART pics (-i), and of cmrecon's CS in "+
+		"-speed")
+	csIters := flag.Int("cs-iters", 0, "iterations of cmrecon CS (0: its default)")
+	tol := flag.Float64("tol", 0, "cmrecon CS stops early once the relative change is at "+
+		"most this (0: never)")
 	inner := flag.Int("inner", 0, "cmrecon ADMM conjugate-gradient steps per iteration "+
 		"(0: the default)")
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
@@ -133,7 +139,8 @@ func main() {
 	pngDir := flag.String("png", "", "write a PNG panel per dataset and mask into this folder")
 	flag.Parse()
 
-	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, inner: *inner,
+	c := config{out: *out, seed: *seed, threads: *threads, iters: *iters, csIters: *csIters,
+		tol: *tol, inner: *inner,
 		rho: *rho, dualStep: *dualStep, warm: *warm, refine: *refine, bart: *useBART,
 		bartThreads: *bartThreads, solver: recon.CSSolver(*solver), png: *pngDir,
 		floor: recon.NoiseFloor(*floor)}
@@ -266,8 +273,8 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 		Grid: c.csGrid, Refine: c.refine, Seed: c.seed, Threads: c.threads,
 		CS: recon.CSOptions{Solver: c.solver, NoiseFloor: c.floor, WarmStart: c.warm,
 			LambdaScaling: c.scaling,
-			Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner,
-				Rho: c.rho, DualStep: c.dualStep}},
+			Solve: recon.SolverOptions{Iterations: c.csIters, Tolerance: c.tol,
+				InnerIterations: c.inner, Rho: c.rho, DualStep: c.dualStep}},
 		Progress: func(e challenge.TuneEval) {
 			log.Printf("  %-8s %-13s %-36s %.4f %.2f dB %.1fs", e.Group.Modality,
 				e.Group.Scenario, recon.FormatRegularizers(e.Regs), e.SSIM, e.PSNR,
@@ -335,7 +342,8 @@ func (c *config) runOne(d *dataset, sc challenge.Scenario, cache *bartCache) (ro
 	}
 	cso := recon.CSOptions{Modality: d.modality, Table: c.table, Solver: c.solver,
 		NoiseFloor: c.floor, WarmStart: c.warm, LambdaScaling: c.scaling,
-		Solve: recon.SolverOptions{Iterations: c.iters, InnerIterations: c.inner, Rho: c.rho,
+		Solve: recon.SolverOptions{Iterations: c.csIters, Tolerance: c.tol,
+			InnerIterations: c.inner, Rho: c.rho,
 			DualStep: c.dualStep}}
 	cso.Regularizers = cso.Regs(m)
 	if c.regs != nil {

@@ -27,8 +27,8 @@ type speedRun struct {
 }
 
 // speedTest times BART's pics (ADMM, l1 wavelet plus temporal TV, -i iters) and cmrecon's CS
-// solve (same regularisers and iterations, cmrecon's default solver settings, the same BART
-// maps) on one 12-frame 512x216 10-coil slice with one thread each, rounds times
+// solve (same regularisers, cmrecon's default solver settings and iterations unless
+// -cs-iters is given, then at BART's budget of operator applications; the same BART maps) on one 12-frame 512x216 10-coil slice with one thread each, rounds times
 // interleaved, and prints medians and ratios of wall and CPU time. Neither side includes
 // ESPIRiT; BART's time includes its file I/O and start-up, measured alone with -i 0 and
 // reported too.
@@ -60,7 +60,7 @@ func (c *config) speedTest(pattern string, r, rounds int, inner []int) error {
 		return fmt.Errorf("bart sens dims %v", dims)
 	}
 	maps := &recon.CoilMaps{NX: o.NX, NY: o.NY, NC: o.NC, NZ: 1, Data: sens}
-	log.Printf("speed: %s, %s R=%d (effective %.2f), %d iterations, 1 thread, %d rounds",
+	log.Printf("speed: %s, %s R=%d (effective %.2f), BART -i %d, 1 thread, %d rounds",
 		o.Dims(), pattern, r, challenge.EffectiveR(m), c.iters, rounds)
 
 	const lw, lt = 0.005, 0.01
@@ -90,12 +90,16 @@ func (c *config) speedTest(pattern string, r, rounds int, inner []int) error {
 		}
 		add("bart pics -i 0 (start-up, I/O, scaling)", s)
 
+		csIters := c.csIters
+		if csIters == 0 {
+			csIters = recon.DefaultCSIterations
+		}
 		for _, in := range inner {
-			s, err := timeCS(k, m, maps, regs, recon.DefaultWarmStart, c.iters, in)
+			s, err := timeCS(k, m, maps, regs, recon.DefaultWarmStart, csIters, in)
 			if err != nil {
 				return err
 			}
-			add(fmt.Sprintf("cmrecon CS ADMM, %d CG step(s)/iteration", in), s)
+			add(fmt.Sprintf("cmrecon CS ADMM, %d iterations of %d CG step(s)", csIters, in), s)
 		}
 
 		// The same number of operator applications as BART's run: a 10-step start and as
@@ -124,7 +128,7 @@ func (c *config) speedTest(pattern string, r, rounds int, inner []int) error {
 	wall := func(s speedRun) time.Duration { return s.wall }
 	cpu := func(s speedRun) time.Duration { return s.cpu }
 	ref := results[names[0]]
-	fmt.Printf("| solver (%s, %s R=%d, %d iterations, 1 thread) | operator applications | "+
+	fmt.Printf("| solver (%s, %s R=%d, BART -i %d, 1 thread) | operator applications | "+
 		"wall (median) | CPU (median) | BART wall / this | BART CPU / this |\n",
 		o.Dims(), pattern, r, c.iters)
 	fmt.Println("|---|---|---|---|---|---|")

@@ -19,7 +19,7 @@ func runDemo(e *env, args []string) error {
 	threads := fs.Int("threads", runtime.NumCPU(), "goroutines to use")
 	seed := fs.Uint64("seed", 1, "seed of the random masks")
 	methods := fs.String("methods", "zf,sense,cs", "comma-separated reconstructions to score")
-	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CS iterations (0: the default, 60)")
 	csf := addCSFlags(fs, false)
 	pngDir := fs.String("png", "", "write a PNG panel per scenario into this folder")
 	if _, err := parse(fs, args, 0); err != nil {

@@ -36,7 +36,8 @@ func runRecon(e *env, args []string) error {
 	solver := fs.String("solver", string(recon.SolverColumns), "CG-SENSE iteration: columns "+
 		"(per image column, line masks), lines (the joint iteration of bart pics on the "+
 		"column operator) or plane (the 2-D operator); masks that are not line masks use plane")
-	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30 for "+
+		"SENSE and 60 for CS)")
 	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
 		"at (0: run every iteration)")
 	csf := addCSFlags(fs, false)

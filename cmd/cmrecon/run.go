@@ -83,7 +83,8 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		"$SLURM_ARRAY_TASK_ID (Slurm) ($CMRECON_SHARD)")
 	layout := fs.String("layout", challenge.DefaultLayout, "names of the k-space dims in file "+
 		"order")
-	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30 for "+
+		"SENSE and 60 for CS)")
 	csf := addCSFlags(fs, true)
 	lambda := fs.Float64("lambda", recon.DefaultLambda, "Tikhonov weight of CG-SENSE "+
 		"(0: plain least squares, as bart pics -l2)")

@@ -31,7 +31,7 @@ func runTune(e *env, args []string) error {
 		"0-0.03)")
 	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
 		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
-	iters := fs.Int("iters", 0, "CS iterations (0: the default, 30)")
+	iters := fs.Int("iters", 0, "CS iterations (0: the default, 60)")
 	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd, as for recon "+
 		"(default: automatic; fista and pogm fail on grid points with tv, ttv or several terms)")
 	scaling := fs.String("lambda-scaling", "noise", "CS lambda scaling the table is tuned for "+
