@@ -1,6 +1,6 @@
-// Package phantom generates deterministic multi-coil cardiac cine data: cmrecon's stand-in
-// for CMRxRecon cine k-space, which cannot be redistributed. The demo, many tests and the
-// benchmarks run on it.
+// Package phantom generates deterministic multi-coil cardiac data, cine by default and T1
+// mapping, T2 mapping or first-pass perfusion on request: cmrecon's stand-in for CMRxRecon
+// k-space, which cannot be redistributed. The demo, many tests and the benchmarks run on it.
 //
 // # Scene
 //
@@ -13,7 +13,7 @@
 // ringed by a grey myocardium, and a right ventricle that wraps around it as a crescent,
 // with small epicardial fat pads at the junctions.
 //
-// Over the NT frames of one cardiac cycle (frame 0 at end-diastole, end-systole at 35 %
+// Over the NT frames of a cine, one cardiac cycle (frame 0 at end-diastole, end-systole at 35 %
 // of the cycle, then rapid filling, diastasis and the atrial kick, all with continuous
 // first and second derivatives) the left-ventricular cavity radius shrinks from 24 to
 // 15 mm while the myocardial area is kept, so the wall thickens from 8 to 11 mm; the right
@@ -48,6 +48,60 @@
 // about 1 and 2 over the body). So the noiseless coil-combined image is 1 there, and
 // Options.SNR is exactly that signal over the noise standard deviation.
 //
+// # Contrasts
+//
+// Options.Contrast selects the series. Its zero value, like ContrastCine, is the cine
+// described above, whose frames are cardiac phases. ContrastT1Map, ContrastT2Map and
+// ContrastPerfusion model breath-held, ECG-triggered acquisitions: every frame shows the
+// heart at cardiac phase 0.75 (diastasis in mid-diastole), so the frames differ in contrast
+// only and the labels are the same in all of them. Each frame is the cine image at that
+// phase with the magnitude of every structure multiplied by a factor of its tissue and the
+// frame. The smooth magnitude changes inside the tissues, the background phase and the
+// blood's flow phase at that phase (below 0.03 rad) are kept. The factors use the T1 and T2
+// at 3 T listed with the Tissue constants and act on the cine magnitudes, not on proton
+// densities:
+//
+//   - T1 mapping (MOLLI-like; T1MapOptions): 1 - 2 exp(-TI/T1) at inversion time TI. The
+//     factor is signed, so the complex image changes sign through the null at
+//     TI = T1 ln 2, as phase-sensitive reconstructions show; the challenge scores the
+//     magnitude. The default TIs are MOLLI 4(1)3(1)2's at 60 beats a minute: 100, 180,
+//     260, 1100, 1180, 1260, 2100, 2180 and 3100 ms. This is ideal inversion recovery: the
+//     Look-Locker readout, which shortens real MOLLI's apparent T1, and the incomplete
+//     recovery between the inversions are left out.
+//
+//   - T2 mapping (T2MapOptions): exp(-TE/T2) after a T2 preparation of duration TE, by
+//     default 0, 35 and 55 ms. The frame at 0 ms is the cine image at phase 0.75.
+//
+//   - Perfusion (PerfusionOptions): one saturation-recovery image a heartbeat, frame t at
+//     time tau = t/(NT-1) of the series. Every tissue has the baseline factor
+//     1 - exp(-100 ms/T1) of saturation recovery, scaled so that myocardium has 0.15
+//     (blood 0.096, liver 0.22, fat 0.43). The blood pools, the vessels and myocardium
+//     add amp x (g(s) + recirculation x smoothStep((s-1)/2)), where g(s) = (s exp(1-s))^alpha
+//     of s = (tau-t0)/(tp-t0) is a gamma variate that starts at t0 and peaks at 1 at tp:
+//
+//     tissue       amp    t0     tp    alpha  recirculation
+//     RV blood     0.75   0.15   0.30  3      0.2
+//     vessels      0.4    0.20   0.37  3      0.2   pulmonary transit; the liver's share it
+//     LV blood     0.7    0.25   0.45  3      0.2
+//     aorta        0.65   0.27   0.48  3      0.2
+//     myocardium   0.5    0.30   0.65  2      0
+//     defect       0.2    0.30   0.65  2      0
+//
+// The other tissues keep their baseline. Any series of NT >= 8 frames has at least two
+// identical baseline frames (tau < 0.15), then the right-ventricular peak, the
+// left-ventricular one and, last, myocardium's; with NT = 16 they fall in frames 5, 7 and
+// 10, where left-ventricular blood gains about 0.67 over its baseline and myocardium 0.10
+// (from 0.033). The first pass is compressed into the series so that short series show all
+// of it; a real one spans some 20 to 30 of a series' 40 to 60 heartbeats. The defect is a
+// subendocardial region of the inferior wall, about a sixth of the circumference and the
+// inner 60 % of the wall thick at its middle, labelled Myocardium, that enhances 0.4 as
+// much as the rest of the wall.
+//
+// The noise does not change with the contrast: Options.SNR is still relative to
+// left-ventricular blood in the cine image. At the default SNR of 150, myocardium's SNR is
+// about 33 in the cine, 28 at TI 3100 ms and 0 at its null (830 ms), 10 at TE 55 ms, 5 at
+// perfusion baseline and 20 at its perfusion peak.
+//
 // # Coils, k-space and noise
 //
 // NC coils sit on an ellipse around the body, alternating between two rings 70 mm apart
@@ -78,7 +132,8 @@
 // # Sizes
 //
 // DefaultOptions is the demo's case: 256x108 (2.8 mm pixels), 10 coils, 1 slice, 12 frames,
-// 27 MB of k-space. CMRxReconOptions is shaped like a CMRxRecon 2025 short-axis cine slice,
-// 448x162 with 10 coils and 12 frames, for benchmarks; a full 14-slice file would hold 1 GB
-// of k-space.
+// 27 MB of k-space. T1MapOptions, T2MapOptions and PerfusionOptions are the same with 9, 3
+// and 16 frames of their contrast. CMRxReconOptions is shaped like a CMRxRecon 2025
+// short-axis cine slice, 448x162 with 10 coils and 12 frames, for benchmarks; a full
+// 14-slice file would hold 1 GB of k-space.
 package phantom

@@ -14,9 +14,21 @@ type Options struct {
 	// readout oversampling of real cine data) and NY along the phase encoding (image y).
 	NX, NY int
 
-	// NC is the number of coils, NZ the number of slices and NT the number of frames, which
-	// cover one cardiac cycle starting at end-diastole.
+	// NC is the number of coils, NZ the number of slices and NT the number of frames. The
+	// frames of a cine cover one cardiac cycle starting at end-diastole; see Contrast for
+	// the others.
 	NC, NZ, NT int
+
+	// Contrast selects what changes over the frames. The zero value and ContrastCine make a
+	// cine; ContrastT1Map, ContrastT2Map and ContrastPerfusion hold the heart still at one
+	// cardiac phase and change the contrast instead (see Contrasts in the package
+	// documentation).
+	Contrast Contrast
+
+	// Times are the frames' inversion times (ContrastT1Map) or T2-preparation durations
+	// (ContrastT2Map) in milliseconds, one per frame. Nil gives the contrast's default
+	// (see FrameTimes). The other contrasts ignore Times.
+	Times []float64
 
 	// FOVX and FOVY are the field of view in millimetres covered by the NX and NY samples.
 	// The body is about 330 mm wide and 240 mm deep, so FOVX = 720 puts it in the central
@@ -27,9 +39,11 @@ type Options struct {
 	// slices are centred on the mid-ventricle; slice 0 is the most basal.
 	SliceGap float64
 
-	// SNR is the left-ventricular blood signal in the coil-combined image (1 by construction)
-	// over the noise standard deviation per complex sample: the noise added to every coil
-	// image and k-space sample has E|n|^2 = 1/SNR^2. math.Inf(1) gives noiseless data.
+	// SNR is the left-ventricular blood signal in the coil-combined cine image (1 by
+	// construction) over the noise standard deviation per complex sample: the noise added to
+	// every coil image and k-space sample has E|n|^2 = 1/SNR^2. math.Inf(1) gives noiseless
+	// data. The other contrasts keep this noise and scale the signal, mostly down, so their
+	// images have a lower SNR, as real ones do.
 	SNR float64
 
 	// Seed selects the noise realisation. The anatomy and the coils do not depend on it.
@@ -48,6 +62,33 @@ func DefaultOptions() Options {
 		SNR:      150,
 		Seed:     1,
 	}
+}
+
+// T1MapOptions returns a demo-sized MOLLI-like T1-mapping case: DefaultOptions with
+// ContrastT1Map and 9 frames at the default inversion times (see FrameTimes), 20 MB of
+// k-space. Left-ventricular blood nulls near 1300 ms and myocardium near 830 ms.
+func T1MapOptions() Options {
+	o := DefaultOptions()
+	o.Contrast, o.NT = ContrastT1Map, len(defaultInversionTimes)
+	return o
+}
+
+// T2MapOptions returns a demo-sized T2-mapping case: DefaultOptions with ContrastT2Map and
+// 3 frames at the default T2-preparation durations 0, 35 and 55 ms, 7 MB of k-space.
+func T2MapOptions() Options {
+	o := DefaultOptions()
+	o.Contrast, o.NT = ContrastT2Map, len(defaultPrepTimes)
+	return o
+}
+
+// PerfusionOptions returns a demo-sized first-pass perfusion case: DefaultOptions with
+// ContrastPerfusion and 16 frames, one a heartbeat (3 baseline frames, the right-ventricular
+// peak in frame 5, the left-ventricular one in frame 7, myocardium's in frame 10), 35 MB of
+// k-space.
+func PerfusionOptions() Options {
+	o := DefaultOptions()
+	o.Contrast, o.NT = ContrastPerfusion, 16
+	return o
 }
 
 // CMRxReconOptions returns a case shaped like a CMRxRecon 2025 short-axis cine slice:
@@ -92,6 +133,28 @@ func (o Options) Validate() error {
 	if !(o.SNR > 0) {
 		return fmt.Errorf("phantom: SNR must be positive (+Inf for no noise), got %g", o.SNR)
 	}
+
+	switch {
+	case o.Contrast.isCine(), o.Contrast == ContrastPerfusion:
+		return nil
+	case !o.Contrast.mapping():
+		return fmt.Errorf("phantom: unknown Contrast %q, want %q (or empty), %q, %q or %q",
+			string(o.Contrast), ContrastCine, ContrastT1Map, ContrastT2Map, ContrastPerfusion)
+	case o.Times == nil:
+		if n := len(o.FrameTimes()); o.NT != n {
+			return fmt.Errorf("phantom: %s with the default Times needs NT = %d, got %d",
+				o.Contrast, n, o.NT)
+		}
+	case len(o.Times) != o.NT:
+		return fmt.Errorf("phantom: Times has %d values, want one per frame (NT = %d)",
+			len(o.Times), o.NT)
+	}
+	for i, v := range o.Times {
+		if !(v >= 0) || math.IsInf(v, 1) {
+			return fmt.Errorf("phantom: Times[%d] must be non-negative and finite, got %g ms",
+				i, v)
+		}
+	}
 	return nil
 }
 
@@ -114,9 +177,13 @@ func (o Options) SlicePosition(iz int) float64 {
 	return mul(float64(2*iz-o.NZ+1), o.SliceGap/2)
 }
 
-// CyclePhase returns the cardiac phase of frame it in [0, 1): 0 is end-diastole and the
-// frames are spread evenly over one cycle.
+// CyclePhase returns the cardiac phase of frame it in [0, 1), 0 being end-diastole. A cine's
+// frames are spread evenly over one cycle; every frame of the other contrasts is at 0.75,
+// diastasis in mid-diastole, as in a breath-held, ECG-triggered acquisition.
 func (o Options) CyclePhase(it int) float64 {
+	if !o.Contrast.isCine() {
+		return fixedPhase
+	}
 	return float64(it) / float64(o.NT)
 }
 

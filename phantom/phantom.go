@@ -3,6 +3,7 @@ package phantom
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -10,9 +11,10 @@ import (
 	"github.com/cmrecon/cmrecon/recon"
 )
 
-// Cine is a generated, fully sampled multi-coil cine acquisition with its references.
+// Cine is a generated, fully sampled multi-coil acquisition with its references: a cine, or
+// a series of another contrast (Options.Contrast).
 type Cine struct {
-	// Options are the options the data were made with.
+	// Options are the options the data were made with; Times is a copy of the caller's.
 	Options Options
 
 	// KSpace holds the noisy, fully sampled k-space (nx, ny, nc, nz, nt): the centred
@@ -68,8 +70,7 @@ func Render(o Options) (recon.ComplexImage, Labels, error) {
 		Data: make([]Tissue, len(img.Data))}
 	parallel(o.NZ*o.NT, func(job int) {
 		iz, it := job%o.NZ, job/o.NZ
-		renderPlane(o, o.SlicePosition(iz), o.CyclePhase(it), img.Plane(iz, it),
-			lab.Plane(iz, it))
+		renderPlane(o, iz, it, img.Plane(iz, it), lab.Plane(iz, it))
 	})
 	return img, lab, nil
 }
@@ -86,15 +87,17 @@ func CoilMaps(o Options) (Maps, error) {
 
 // New generates the phantom described by o. Each coil image is map x image plus complex
 // white Gaussian noise of standard deviation o.Sigma(), drawn from a stream of its own
-// (o.Seed, coil, slice, frame); its centred forward FFT (fft.Plan2D.CenteredForward) is the
-// k-space plane. The transform is unitary, so the k-space noise is white Gaussian with the
-// same standard deviation. Everything except KSpace is bit-identical on every platform;
-// KSpace is as reproducible as the fft package. New uses all GOMAXPROCS threads.
+// (o.Seed, coil, slice, frame), whatever the contrast; its centred forward FFT
+// (fft.Plan2D.CenteredForward) is the k-space plane. The transform is unitary, so the
+// k-space noise is white Gaussian with the same standard deviation. Everything except KSpace
+// is bit-identical on every platform; KSpace is as reproducible as the fft package. New uses
+// all GOMAXPROCS threads.
 func New(o Options) (*Cine, error) {
 	img, lab, err := Render(o)
 	if err != nil {
 		return nil, err
 	}
+	o.Times = slices.Clone(o.Times)
 
 	c := &Cine{
 		Options:     o,

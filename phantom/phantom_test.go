@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"math"
 	"math/cmplx"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -86,7 +87,7 @@ func TestShapes(t *testing.T) {
 		len(m.Data) != o.NX*o.NY*o.NC*o.NZ {
 		t.Errorf("maps %dx%dx%dx%d with %d values", m.NX, m.NY, m.NC, m.NZ, len(m.Data))
 	}
-	if c.Options != o || c.Sigma != 1/o.SNR {
+	if !reflect.DeepEqual(c.Options, o) || c.Sigma != 1/o.SNR {
 		t.Errorf("Options %+v, Sigma %g; want %+v, %g", c.Options, c.Sigma, o, 1/o.SNR)
 	}
 }
@@ -399,7 +400,18 @@ func TestSignalScale(t *testing.T) {
 }
 
 func TestFinite(t *testing.T) {
-	c := mustNew(t, testOptions())
+	for _, contrast := range []Contrast{"", ContrastT1Map, ContrastT2Map, ContrastPerfusion} {
+		o := testOptions()
+		o.Contrast = contrast
+		if n := len(o.FrameTimes()); n > 0 {
+			o.NT = n
+		}
+		t.Run(string(o.Contrast), func(t *testing.T) { checkFinite(t, o) })
+	}
+}
+
+func checkFinite(t *testing.T, o Options) {
+	c := mustNew(t, o)
 	for i, v := range c.KSpace.Data {
 		if !finite(real(v)) || !finite(imag(v)) {
 			t.Fatalf("k-space value %d is %v", i, v)
@@ -728,6 +740,22 @@ func TestValidate(t *testing.T) {
 		{func(o *Options) { o.SliceGap = -1 }, "SliceGap"},
 		{func(o *Options) { o.SNR = 0 }, "SNR"},
 		{func(o *Options) { o.SNR = math.NaN() }, "SNR"},
+		{func(o *Options) { o.Contrast = "T3map" }, `unknown Contrast "T3map"`},
+		{func(o *Options) { o.Contrast = "Cine" }, "Contrast"},
+		{func(o *Options) { o.Contrast = ContrastT1Map }, "default Times needs NT = 9, got 12"},
+		{func(o *Options) { o.Contrast, o.NT = ContrastT2Map, 9 }, "needs NT = 3"},
+		{func(o *Options) { o.Contrast, o.Times = ContrastT1Map, make([]float64, 9) },
+			"Times has 9 values, want one per frame (NT = 12)"},
+		{func(o *Options) { o.Contrast, o.NT, o.Times = ContrastT2Map, 3, []float64{} },
+			"Times has 0 values"},
+		{func(o *Options) { o.Contrast, o.NT, o.Times = ContrastT2Map, 2, []float64{0, -1} },
+			"Times[1] must be non-negative"},
+		{func(o *Options) {
+			o.Contrast, o.NT, o.Times = ContrastT1Map, 2, []float64{math.NaN(), 100}
+		}, "Times[0]"},
+		{func(o *Options) {
+			o.Contrast, o.NT, o.Times = ContrastT1Map, 2, []float64{100, math.Inf(1)}
+		}, "Times[1]"},
 	} {
 		o := DefaultOptions()
 		tc.edit(&o)
@@ -748,7 +776,14 @@ func TestValidate(t *testing.T) {
 	if err := (Options{}).Validate(); err == nil {
 		t.Error("the zero Options validate")
 	}
-	for _, o := range []Options{DefaultOptions(), CMRxReconOptions()} {
+	cine := DefaultOptions()
+	cine.Contrast = ContrastCine
+	t1 := DefaultOptions()
+	t1.Contrast, t1.NT, t1.Times = ContrastT1Map, 2, []float64{0, 5000}
+	perfusion := PerfusionOptions()
+	perfusion.NT, perfusion.Times = 3, []float64{-1} // ignored
+	for _, o := range []Options{DefaultOptions(), CMRxReconOptions(), T1MapOptions(),
+		T2MapOptions(), PerfusionOptions(), cine, t1, perfusion} {
 		if err := o.Validate(); err != nil {
 			t.Error(err)
 		}

@@ -111,4 +111,21 @@ func TestWritePNG(t *testing.T) {
 		}
 		t.Log("wrote", p)
 	}
+
+	// Every frame of each of the other contrasts, noisy root-sum-of-squares.
+	for _, o := range []Options{T1MapOptions(), T2MapOptions(), PerfusionOptions()} {
+		c, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var planes [][]float32
+		for it := range o.NT {
+			planes = append(planes, c.GroundTruth.Plane(0, it))
+		}
+		p := filepath.Join(*pngDir, "phantom_"+string(o.Contrast)+".png")
+		if err := writePNG(p, montage(planes, o.NX, o.NY), o.NX*o.NT, o.NY); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("wrote", p)
+	}
 }

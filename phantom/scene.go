@@ -5,8 +5,26 @@ import "math"
 // Tissue labels the structure that covers a pixel.
 type Tissue uint8
 
-// The tissues of the scene, with their magnitude in the true image (balanced-SSFP-like
-// contrast; left-ventricular blood is 1).
+// The tissues of the scene, with their magnitude in the true cine image (balanced-SSFP-like
+// contrast; left-ventricular blood is 1). The other contrasts scale these magnitudes by
+// factors of the tissue's relaxation times at 3 T (see Contrasts in the package
+// documentation), typical of the literature, with MOLLI-like T1 for myocardium and blood;
+// Tissue.Relaxation returns them:
+//
+//	tissue         T1 ms   T2 ms
+//	soft tissue     1100      50   a generic value for the mediastinum and body interior
+//	fat              380      70   subcutaneous and epicardial
+//	muscle          1400      35   skeletal
+//	lung            1300      40   parenchyma
+//	vessel          1900     250   blood, as in the aorta
+//	liver            800      35
+//	stomach         3000    1000   fluid contents
+//	bone             380      70   fat-like yellow marrow; the cortex shares it
+//	CSF             4000    2000
+//	blood           1900     250   arterial
+//	myocardium      1200      45
+//	LV blood        1900     250   arterial
+//	RV blood        1900     200   venous: less oxygen shortens T2
 const (
 	Air        Tissue = iota // outside the body: 0
 	SoftTissue               // mediastinum and other body interior: 0.25
@@ -23,6 +41,14 @@ const (
 	LVBlood                  // left-ventricular blood pool: 1
 	RVBlood                  // right-ventricular blood pool: 0.95
 )
+
+// relaxation holds the T1 and T2 in milliseconds of each tissue: the table above.
+var relaxation = [...][2]float64{
+	Air: {0, 0}, SoftTissue: {1100, 50}, Fat: {380, 70}, Muscle: {1400, 35},
+	Lung: {1300, 40}, Vessel: {1900, 250}, Liver: {800, 35}, Stomach: {3000, 1000},
+	Bone: {380, 70}, CSF: {4000, 2000}, Blood: {1900, 250}, Myocardium: {1200, 45},
+	LVBlood: {1900, 250}, RVBlood: {1900, 200},
+}
 
 var tissueNames = [...]string{
 	"air", "soft tissue", "fat", "muscle", "lung", "vessel", "liver", "stomach", "bone",
@@ -56,6 +82,7 @@ type shape struct {
 	gr     float64 // relative change of the magnitude at the outline, quadratic in radius
 	flow   float64 // phase 2*atan(flow): a tissue-specific phase, e.g. of moving blood
 	tissue Tissue
+	defect bool // part of the perfusion defect: myocardium that enhances less
 }
 
 // ellipse returns a shape of tissue with centre (cx, cy), semi-axes a and b, rotated by deg
@@ -156,8 +183,9 @@ var lungVessels = [...][3]float64{
 }
 
 // anatomy returns the shapes of the scene at long-axis position z (mm, from the
-// mid-ventricle toward the apex) and cardiac phase p, in painting order.
-func anatomy(z, p float64) []shape {
+// mid-ventricle toward the apex) and cardiac phase p, in painting order, with the perfusion
+// defect if defect is set.
+func anatomy(z, p float64, defect bool) []shape {
 	sh := make([]shape, 0, 64)
 
 	// Body: soft-tissue interior, then the organs, then the wall rings, which clip them.
@@ -228,12 +256,13 @@ func anatomy(z, p float64) []shape {
 			ellipse(Bone, x, y, 5, 2.5, deg+90, 0.4))
 	}
 
-	return append(sh, heart(z, f, rate)...)
+	return append(sh, heart(z, f, rate, defect)...)
 }
 
 // heart returns the shapes of the ventricles at long-axis position z, contraction f and
-// contraction rate (see contraction), in painting order.
-func heart(z, f, rate float64) []shape {
+// contraction rate (see contraction), in painting order, with the perfusion defect if
+// defect is set.
+func heart(z, f, rate float64, defect bool) []shape {
 	z = math.Max(z, -45) // above the base the ventricles keep their basal size
 	cavity := profile(z, -20, 45)
 	epi := profile(z, -20, 55)
@@ -282,6 +311,9 @@ func heart(z, f, rate float64) []shape {
 	if rEndo < 1 {
 		return sh
 	}
+	if defect && rEndo > 6 {
+		sh = append(sh, defectShape(wall, rEndo, rEpi))
+	}
 	blood := ellipse(LVBlood, cx, cy, mul(1.04, rEndo), mul(0.96, rEndo), 20, 1)
 	blood.gr = -0.08
 	blood.flow = mul(0.12, rate)
@@ -300,6 +332,31 @@ func heart(z, f, rate float64) []shape {
 	return sh
 }
 
+// defectDeg is the direction of the perfusion defect from the centre of the left ventricle:
+// the inferior wall, toward the back.
+const defectDeg = 100.0
+
+// defectShape returns the perfusion defect in the left-ventricular wall, whose cavity
+// radius is rEndo and epicardial radius rEpi: an ellipse centred on the endocardium in
+// direction defectDeg, with a semi-axis of rEndo/2 along the wall and 0.6 of the wall
+// thickness across it. The blood pool, drawn over it, hides its inner half, so that it
+// covers about a sixth of the circumference and the inner 60 % of the wall at its middle,
+// tapering toward its ends. Its magnitude matches the wall's, gradient included.
+func defectShape(wall shape, rEndo, rEpi float64) shape {
+	// The wall is 0.962 of its mean radius in this direction (80 degrees from its long
+	// axis, semi-axes 1.04 and 0.96).
+	s, c := sinCosDeg(defectDeg)
+	d := mul(0.962, rEndo)
+	thick := mul(0.962, rEpi-rEndo)
+	x, y := wall.cx+mul(d, c), wall.cy+mul(d, s)
+	g := 1 + mul(wall.gx, (x-wall.cx)/100)
+	sh := ellipse(Myocardium, x, y, mul(0.5, rEndo), mul(0.6, thick), defectDeg+90,
+		mul(wall.val, g))
+	sh.gx = wall.gx / g
+	sh.defect = true
+	return sh
+}
+
 // imagePhase returns the smooth background phase of the true image at (x, y) mm as a unit
 // complex number: 2*atan of a low-order polynomial, between about -0.9 and 1.1 rad over the
 // body.
@@ -309,11 +366,15 @@ func imagePhase(x, y float64) (re, im float64) {
 	return unitPhase(t)
 }
 
-// renderPlane draws the scene at long-axis position z and cardiac phase p into img (nx*ny,
-// x fastest) and its labels into lab.
-func renderPlane(o Options, z, p float64, img []complex64, lab []Tissue) {
+// renderPlane draws slice iz and frame it of o into img (nx*ny, x fastest) and its labels
+// into lab. A cine takes the scene at the frame's cardiac phase as it is; the other
+// contrasts take it at their fixed phase and weigh each shape by its tissue's factor.
+func renderPlane(o Options, iz, it int, img []complex64, lab []Tissue) {
 	hx, hy := o.pixelSize()
-	shapes := anatomy(z, p)
+	shapes := anatomy(o.SlicePosition(iz), o.CyclePhase(it), o.Contrast == ContrastPerfusion)
+	if !o.Contrast.isCine() {
+		weigh(o, it, shapes)
+	}
 	reach := make([]float64, len(shapes))
 	phr := make([]float64, len(shapes))
 	phi := make([]float64, len(shapes))
