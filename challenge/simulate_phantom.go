@@ -25,9 +25,10 @@ var phantomSites = [][2]string{
 // for patients P001 to P<patients>, dealt in turn to Center001 (UIH_30T_umr780) and
 // Center002 (Siemens_30T_CIMA.X). Each file holds the variable kspace, complex single,
 // (nx, ny, nc, nz, nt), MATLAB v7.3, from package phantom with options o and the noise seed
-// o.Seed plus the file's number. Both files hold the cine phantom: the T1map name is there so
-// that the ranking's mapping rule (all frames kept) is exercised. It returns the paths
-// written.
+// o.Seed plus the file's number. The cine file holds the cine phantom of o (its Contrast and
+// Times are ignored); the T1map file its T1-mapping series (phantom.ContrastT1Map with its 9 default inversion times, so NT 9 and
+// o's Contrast and Times are replaced), which exercises the ranking's mapping rule (all
+// frames kept) and the Mapping rows of the CS defaults. It returns the paths written.
 func WritePhantomSet(dir string, patients int, o phantom.Options) ([]string, error) {
 	if patients < 1 {
 		return nil, fmt.Errorf("challenge: phantom set: %d patients: want at least 1",
@@ -43,6 +44,12 @@ func WritePhantomSet(dir string, patients int, o phantom.Options) ([]string, err
 		for j, f := range [][2]string{{"Cine", "cine_sax.mat"}, {"Mapping", "T1map.mat"}} {
 			po := o
 			po.Seed = o.Seed + uint64(2*p+j)
+			if f[0] == "Mapping" {
+				po.Contrast, po.Times = phantom.ContrastT1Map, nil
+				po.NT = len(po.FrameTimes())
+			} else {
+				po.Contrast, po.Times = phantom.ContrastCine, nil
+			}
 			c, err := phantom.New(po)
 			if err != nil {
 				return paths, fmt.Errorf("challenge: phantom set: %w", err)

@@ -97,6 +97,7 @@ func checkSimulated(t *testing.T, f SimulatedFile, o phantom.Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	o.NT = src.NT // the mapping source has the T1-mapping series' frames
 	wantMask, err := GenerateMask(MaskSpec{Pattern: f.Scenario.Pattern, NX: o.NX, NY: o.NY,
 		NT: o.NT, R: f.Scenario.R, Seed: maskSeed(3, kt)})
 	if err != nil {

@@ -29,13 +29,18 @@ type dataset struct {
 	ranking bool
 	gtArr   challenge.Array
 
+	// file is the challenge file name whose ranking rules (frames, crop) score a ranked
+	// dataset; "" means challenge.DemoName, a short-axis cine.
+	file string
+
 	// cine is the generated phantom behind a phantom dataset (its noiseless image and true
 	// coil maps), nil for real data.
 	cine *phantom.Cine
 }
 
 // datasetNames lists the datasets the harness knows, in table order.
-var datasetNames = []string{"phantom", "mchiew", "marcsous", "brain"}
+var datasetNames = []string{"phantom", "mchiew", "marcsous", "brain", "t1map", "t2map",
+	"perfusion"}
 
 // loadDataset builds the named dataset.
 func loadDataset(name string) (*dataset, error) {
@@ -44,6 +49,12 @@ func loadDataset(name string) (*dataset, error) {
 	switch name {
 	case "phantom":
 		d, err = phantomData()
+	case "t1map":
+		d, err = contrastData(phantom.T1MapOptions(), "T1map.mat", "Mapping")
+	case "t2map":
+		d, err = contrastData(phantom.T2MapOptions(), "T2map.mat", "Mapping")
+	case "perfusion":
+		d, err = contrastData(phantom.PerfusionOptions(), "perfusion.mat", "Perfusion")
 	case "mchiew":
 		d, err = mchiewData()
 	case "marcsous":
@@ -64,7 +75,7 @@ func loadDataset(name string) (*dataset, error) {
 		}
 	}
 	if d.ranking {
-		d.gtArr, err = challenge.Img4Ranking(challenge.DemoName, d.gt)
+		d.gtArr, err = challenge.Img4Ranking(d.rankingName(), d.gt)
 	} else {
 		d.gtArr, err = challenge.FullSize(d.gt)
 	}
@@ -76,7 +87,7 @@ func (d *dataset) score(img *recon.Image) (metric.Result, error) {
 	var sub challenge.Array
 	var err error
 	if d.ranking {
-		sub, err = challenge.Img4Ranking(challenge.DemoName, img)
+		sub, err = challenge.Img4Ranking(d.rankingName(), img)
 	} else {
 		sub, err = challenge.FullSize(img)
 	}
@@ -84,6 +95,14 @@ func (d *dataset) score(img *recon.Image) (metric.Result, error) {
 		return metric.Result{}, err
 	}
 	return metric.Evaluate(d.gtArr.Data, sub.Data, d.gtArr.Dims, sub.Dims, metric.Options{})
+}
+
+// rankingName is the file name whose ranking rules score d.
+func (d *dataset) rankingName() string {
+	if d.file != "" {
+		return d.file
+	}
+	return challenge.DemoName
 }
 
 // mask returns the challenge mask of a scenario for d.
@@ -109,6 +128,20 @@ func phantomData() (*dataset, error) {
 	gt := c.GroundTruth
 	return &dataset{about: fmt.Sprintf("phantom.DefaultOptions cine, %s, SNR %g",
 		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true, cine: c}, nil
+}
+
+// contrastData is a phantom series of another contrast than cine, scored as the challenge
+// scores file (all frames for mapping, the first three otherwise) with the CS defaults of
+// modality.
+func contrastData(o phantom.Options, file, modality string) (*dataset, error) {
+	c, err := phantom.New(o)
+	if err != nil {
+		return nil, err
+	}
+	gt := c.GroundTruth
+	return &dataset{about: fmt.Sprintf("phantom %s series, %s, SNR %g", o.Contrast,
+		o.Dims(), o.SNR), modality: modality, k: &c.KSpace, gt: &gt, ranking: true,
+		file: file, cine: c}, nil
 }
 
 // realFile returns the path of a real sample file or an error saying it is absent.

@@ -261,7 +261,7 @@ func (c *config) tune(path string, names []string, scenarios []challenge.Scenari
 		if err != nil {
 			return err
 		}
-		td := challenge.TuneData{Name: challenge.DemoName, KSpace: d.k}
+		td := challenge.TuneData{Name: d.rankingName(), KSpace: d.k}
 		if !d.ranking {
 			td = challenge.TuneData{Name: "static_" + d.name + ".mat", KSpace: d.k,
 				Output: challenge.OutputFull}

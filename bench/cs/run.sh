@@ -2,7 +2,7 @@
 # run.sh reproduces QUALITY.md: the CS defaults table, the quality comparison with BART pics
 # and the speed comparison. Every step runs one heavy process at a time.
 #
-#   bench/cs/run.sh tune      # writes recon/cs_defaults.tsv (about 10 minutes on 2 cores)
+#   bench/cs/run.sh tune      # writes recon/cs_defaults.tsv (about an hour on 2 cores)
 #   bench/cs/run.sh quality   # the results table (BART runs are cached in $OUT)
 #   bench/cs/run.sh speed     # BART ADMM vs cmrecon CS, one thread, interleaved
 #
@@ -17,14 +17,21 @@ case "${1:-quality}" in
 tune)
 	$B -out "$OUT" -tune /tmp/cs-cine.tsv -data phantom \
 		-cs-grid 'wavelet=0.001:0.003,tv=0.001:0.003,ttv=0:0.01:0.03'
+	$B -out "$OUT" -tune /tmp/cs-mapping.tsv -data t1map,t2map -threads 1 \
+		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.001:0.003'
+	$B -out "$OUT" -tune /tmp/cs-perfusion.tsv -data perfusion -threads 1 \
+		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.003:0.01'
 	$B -out "$OUT" -tune /tmp/cs-static.tsv -data mchiew,marcsous,brain -threads 1 \
 		-cs-grid 'wavelet=0.0005:0.002,tv=0:0.001:0.003:0.01'
 	{
 		echo "# Default CS regularisers per modality, mask kind and acceleration (recon.CSTable),"
-		echo "# written by bench/cs/run.sh tune: Cine rows from the cine phantom, rows for any"
-		echo "# other modality (*) from the three real static files; see QUALITY.md. Lambdas for"
-		echo "# --lambda-scaling noise (recon.LambdaNoise)."
+		echo "# written by bench/cs/run.sh tune: Cine rows from the cine phantom, Mapping rows"
+		echo "# from its T1- and T2-mapping series, Perfusion rows from its perfusion series,"
+		echo "# rows for any other modality (*) from the three real static files; see"
+		echo "# QUALITY.md. Lambdas for --lambda-scaling noise (recon.LambdaNoise)."
 		grep -v '^#' /tmp/cs-cine.tsv
+		grep -v '^#' /tmp/cs-mapping.tsv
+		grep -v '^#' /tmp/cs-perfusion.tsv
 		grep -v '^#' /tmp/cs-static.tsv
 	} >recon/cs_defaults.tsv
 	;;

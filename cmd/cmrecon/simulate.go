@@ -29,8 +29,9 @@ func runSimulate(e *env, args []string) error {
 	gtMode := fs.String("gt-mode", "ranking", "ground truth shape: ranking (img4ranking crop) "+
 		"or full")
 	patients := fs.Int("phantom", 0, "instead of --input, start from N patients of built-in "+
-		"phantom data, written to OUTPUT/Phantom")
-	size := fs.String("phantom-size", "256x108x10x1x12", "phantom dims NXxNYxNCxNZxNT")
+		"phantom data (a cine and a T1-mapping series each), written to OUTPUT/Phantom")
+	size := fs.String("phantom-size", "256x108x10x1x12", "phantom dims NXxNYxNCxNZxNT "+
+		"(the T1-mapping series has 9 frames whatever NT)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
