@@ -33,14 +33,16 @@ type dataset struct {
 	// dataset; "" means challenge.DemoName, a short-axis cine.
 	file string
 
-	// cine is the generated phantom behind a phantom dataset (its noiseless image and true
-	// coil maps), nil for real data.
-	cine *phantom.Cine
+	// clean is the noiseless coil k-space (laid out as k) where the truth is known, nil
+	// for real data; noise2 is then the expected noise energy of one pixel summed over
+	// coils (the noise floor of the reference).
+	clean  []complex64
+	noise2 float64
 }
 
 // datasetNames lists the datasets the harness knows, in table order.
 var datasetNames = []string{"phantom", "mchiew", "marcsous", "brain", "t1map", "t2map",
-	"perfusion"}
+	"perfusion", "brain-synth"}
 
 // loadDataset builds the named dataset.
 func loadDataset(name string) (*dataset, error) {
@@ -61,6 +63,8 @@ func loadDataset(name string) (*dataset, error) {
 		d, err = marcsousData()
 	case "brain":
 		d, err = brainData()
+	case "brain-synth":
+		d, err = synthBrainData()
 	default:
 		return nil, fmt.Errorf("unknown dataset %q (want one of %v)", name, datasetNames)
 	}
@@ -127,7 +131,8 @@ func phantomData() (*dataset, error) {
 	}
 	gt := c.GroundTruth
 	return &dataset{about: fmt.Sprintf("phantom.DefaultOptions cine, %s, SNR %g",
-		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true, cine: c}, nil
+		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true, clean: phantomClean(c),
+		noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
 }
 
 // contrastData is a phantom series of another contrast than cine, scored as the challenge
@@ -141,7 +146,7 @@ func contrastData(o phantom.Options, file, modality string) (*dataset, error) {
 	gt := c.GroundTruth
 	return &dataset{about: fmt.Sprintf("phantom %s series, %s, SNR %g", o.Contrast,
 		o.Dims(), o.SNR), modality: modality, k: &c.KSpace, gt: &gt, ranking: true,
-		file: file, cine: c}, nil
+		file: file, clean: phantomClean(c), noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
 }
 
 // realFile returns the path of a real sample file or an error saying it is absent.

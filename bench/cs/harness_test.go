@@ -61,11 +61,11 @@ func TestBARTAlignment(t *testing.T) {
 	}
 }
 
-// TestMeasuredNoiseOracle checks the oracle image of -oracle at the two ends where it is
-// known: with every sample measured it is the reference itself (the RSS of the noisy coil
-// images, up to float32 FFT rounding: 1e-4 of the image's peak), and with none it is the
-// noiseless image with the full noise floor. A mask that samples a part lies in between.
-func TestMeasuredNoiseOracle(t *testing.T) {
+// TestOracleImage checks the oracle image of -oracle where it is known: with every sample
+// measured it is the reference itself (the RSS of the noisy coil images, up to float32 FFT
+// rounding: 1e-4 of the image's peak), and with none it is the phantom's noiseless RSS image
+// with the full noise floor. A mask that samples a part lies in between.
+func TestOracleImage(t *testing.T) {
 	o := phantom.DefaultOptions()
 	o.NX, o.NY, o.NC, o.NT = 64, 48, 4, 2
 	o.SNR = 20
@@ -73,6 +73,8 @@ func TestMeasuredNoiseOracle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clean := phantomClean(c)
+	noise2 := float64(o.NC) / (o.SNR * o.SNR)
 	peak := 0.0
 	for _, v := range c.GroundTruth.Data {
 		peak = max(peak, float64(v))
@@ -86,16 +88,17 @@ func TestMeasuredNoiseOracle(t *testing.T) {
 	}
 
 	full := fullMask(&c.KSpace)
-	if d := maxDiff(measuredNoiseOracle(c, full).Data, c.GroundTruth.Data); d > 1e-4*peak {
+	got := oracleImage(&c.KSpace, clean, full, noise2).Data
+	if d := maxDiff(got, c.GroundTruth.Data); d > 1e-4*peak {
 		t.Errorf("full mask: oracle differs from the reference by %.3g (peak %.3g)", d, peak)
 	}
 
-	none := fullMask(&c.KSpace)
-	clear(none.Data)
 	want := make([]float32, len(c.Noiseless.Data))
-	addFloor(want, c.Noiseless.Data, float64(o.NC)/(o.SNR*o.SNR))
-	if d := maxDiff(measuredNoiseOracle(c, none).Data, want); d > 1e-4*peak {
-		t.Errorf("empty mask: oracle differs from the floored noiseless image by %.3g", d)
+	for i, v := range c.Noiseless.Data {
+		want[i] = float32(math.Sqrt(float64(v)*float64(v) + noise2))
+	}
+	if d := maxDiff(oracleImage(&c.KSpace, clean, nil, noise2).Data, want); d > 1e-4*peak {
+		t.Errorf("no mask: oracle differs from the floored noiseless image by %.3g", d)
 	}
 
 	half := fullMask(&c.KSpace)
@@ -104,7 +107,7 @@ func TestMeasuredNoiseOracle(t *testing.T) {
 			half.Data[i] = 0
 		}
 	}
-	got := measuredNoiseOracle(c, half).Data
+	got = oracleImage(&c.KSpace, clean, half, noise2).Data
 	if a, b := maxDiff(got, c.GroundTruth.Data), maxDiff(got, want); a < 1e-3*peak ||
 		b < 1e-3*peak {
 		t.Errorf("half mask: oracle within %.3g of the reference and %.3g of the noiseless "+
