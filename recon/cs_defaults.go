@@ -118,10 +118,10 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 	return t
 })
 
-// TODO: the built-in rows for modalities other than Cine were tuned on three static brain and
-// phantom files, not on mapping, T1rho, LGE, perfusion, flow, black-blood or T1w/T2w data,
-// and the Cine rows on the cine phantom, not on real hearts; retune with cmrecon tune on the
-// challenge's training data.
+// TODO: the built-in Cine, Mapping and Perfusion rows were tuned on package phantom's cine,
+// T1/T2-mapping and perfusion series, not on real hearts, and the rows for every other
+// modality (T1rho, LGE, flow, black blood, T1w/T2w) on three static brain and phantom
+// files; retune with cmrecon tune on the challenge's training data.
 
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
 // package, written by cmrecon tune; see QUALITY.md for how it was measured). Its lambdas

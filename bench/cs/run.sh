@@ -43,7 +43,16 @@ quality)
 		-bart-t 0:0.003:0.01:0.03:0.1 -png "$OUT/png" >"$OUT/quality-phantom.md"
 	$B -out "$OUT" -data mchiew,marcsous,brain -bart-maps 2,1 -png "$OUT/png" \
 		>"$OUT/quality-static.md"
-	cat "$OUT/quality-phantom.md" "$OUT/quality-static.md"
+	# The phantom's mapping and perfusion series, as the cine; brain-synth without BART
+	# (it only shows that the aliased brain's proxy scores like the file itself).
+	$B -out "$OUT" -data t1map,t2map,perfusion -bart-maps 1,2 \
+		-bart-w 0.001:0.002:0.005:0.01:0.02 -bart-t 0:0.003:0.01:0.03:0.1 \
+		>"$OUT/quality-contrasts.md"
+	$B -out "$OUT" -data brain-synth -bart=false >"$OUT/quality-synth.md"
+	$B -out "$OUT" -oracle -data phantom,t1map,t2map,perfusion,brain-synth \
+		>"$OUT/oracle.md"
+	cat "$OUT/quality-phantom.md" "$OUT/quality-static.md" "$OUT/quality-contrasts.md" \
+		"$OUT/quality-synth.md" "$OUT/oracle.md"
 	;;
 speed)
 	$B -out "$OUT" -speed Uniform:4 -rounds 3 -speed-inner 2,10

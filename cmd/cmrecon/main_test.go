@@ -603,6 +603,39 @@ func TestTuneCommand(t *testing.T) {
 	}
 }
 
+// TestTunePhantomSeries: --phantom-series adds the phantom's other series under their
+// challenge names, so a T2 map gives Mapping rows; an unknown series is a usage error.
+func TestTunePhantomSeries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tunes on a 256x108 series")
+	}
+	dir := t.TempDir()
+	table := filepath.Join(dir, "table.tsv")
+	code, _, errOut := cli(t, "tune", "--out", table, "--phantom", "--phantom-series",
+		"T2map", "--scenarios", "Uniform8", "--grid", "wavelet=0.001", "--iters", "3")
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	f, err := os.Open(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := recon.ParseCSTable(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 1 || tab.Rows[0].Modality != "Mapping" {
+		t.Errorf("table rows %+v, want one Mapping row", tab.Rows)
+	}
+
+	code, _, errOut = cli(t, "tune", "--out", table, "--phantom", "--phantom-series",
+		"cine,T3map")
+	if code != 2 || !strings.Contains(errOut, "T3map") {
+		t.Errorf("unknown series: exit %d, %q; want 2 and a line naming it", code, errOut)
+	}
+}
+
 // TestTuneSolverMismatch: a grid point the chosen solver cannot take ends tune with a line
 // that names the point, not only the file (the grid's other points may be fine).
 func TestTuneSolverMismatch(t *testing.T) {

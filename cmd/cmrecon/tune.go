@@ -15,14 +15,18 @@ import (
 )
 
 func runTune(e *env, args []string) error {
-	fs := newFlags(e, "tune", "--out TABLE.tsv [--phantom] [--scenarios LIST] "+
+	fs := newFlags(e, "tune", "--out TABLE.tsv [--phantom [--phantom-series LIST]] "+
+		"[--scenarios LIST] "+
 		"[--grid kind=l1:l2,...] [--refine N] [--iters N] [--cs-solver S] "+
 		"[--lambda-scaling noise|signal] [--output-mode M] [--layout L] [--seed S] "+
 		"[--threads N] [FULLY_SAMPLED.mat ...]")
 	out := fs.String("out", "", "table file to write (tab-separated; give it to recon, run "+
 		"and demo with --cs-table)")
-	usePhantom := fs.Bool("phantom", false, "add the built-in cine phantom (as cine_sax.mat) "+
-		"to the training data")
+	usePhantom := fs.Bool("phantom", false, "add the built-in phantom series of "+
+		"--phantom-series to the training data")
+	series := fs.String("phantom-series", "cine", "with --phantom, the comma-separated series "+
+		"to add: cine, T1map, T2map or perfusion (as cine_sax.mat, T1map.mat, T2map.mat, "+
+		"perfusion.mat, so their rows are Cine, Mapping and Perfusion)")
 	scen := fs.String("scenarios", "", "comma-separated scenarios such as Uniform8,ktRadial16 "+
 		"(default: the nine of 2025)")
 	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
@@ -83,11 +87,17 @@ func runTune(e *env, args []string) error {
 
 	var data []challenge.TuneData
 	if *usePhantom {
-		c, err := phantom.New(phantom.DefaultOptions())
-		if err != nil {
-			return err
+		for name := range strings.SplitSeq(*series, ",") {
+			o, file, ok := phantomSeries(name)
+			if !ok {
+				return usage("--phantom-series %q: want cine, T1map, T2map or perfusion", name)
+			}
+			c, err := phantom.New(o)
+			if err != nil {
+				return err
+			}
+			data = append(data, challenge.TuneData{Name: file, KSpace: &c.KSpace})
 		}
-		data = append(data, challenge.TuneData{Name: challenge.DemoName, KSpace: &c.KSpace})
 	}
 	for _, f := range files {
 		k, err := challenge.ReadKSpace(f, lay, &mat.ReadOptions{Workers: *threads})
@@ -149,4 +159,20 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// phantomSeries returns the options of a built-in phantom series and the challenge file
+// name it stands for.
+func phantomSeries(name string) (phantom.Options, string, bool) {
+	switch name {
+	case "cine":
+		return phantom.DefaultOptions(), challenge.DemoName, true
+	case "T1map":
+		return phantom.T1MapOptions(), "T1map.mat", true
+	case "T2map":
+		return phantom.T2MapOptions(), "T2map.mat", true
+	case "perfusion":
+		return phantom.PerfusionOptions(), "perfusion.mat", true
+	}
+	return phantom.Options{}, "", false
 }
