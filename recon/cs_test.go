@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -374,6 +375,27 @@ func TestSolversConvergeToLasso(t *testing.T) {
 		if cmplx.Abs(complex128(x[i]-b[i])) > 1e-4 {
 			t.Fatalf("ADMM with a zero operator: x[%d] = %v, want b = %v", i, x[i], b[i])
 		}
+	}
+}
+
+// TestADMMToleranceFromWarmStart: started at the data, ADMM's first x update leaves x where
+// it is (z starts at K x), so a stop on the change of x alone would return the start; the
+// primal residual keeps it going to the solution of TestADMMTemporalTVTwoFrames.
+func TestADMMToleranceFromWarmStart(t *testing.T) {
+	b := []complex64{1, 3}
+	x := slices.Clone(b)
+	diag := func(dst, v []complex64) { copy(dst, v) }
+	r := ADMM(diag, b, x, []Term{{Op: TemporalDiff{N: 1, NT: 2}, Prox: L1{Lambda: 0.2}}},
+		SolverOptions{Iterations: 300, InnerIterations: 5, Tolerance: 1e-5})
+	want := []complex64{1.4, 2.6}
+	for i := range x {
+		if cmplx.Abs(complex128(x[i]-want[i])) > 1e-3 {
+			t.Fatalf("x = %v after %d iterations, want %v", x, r.Iterations, want)
+		}
+	}
+	if r.Iterations >= 300 || r.Residual > 1e-5 {
+		t.Errorf("stopped after %d iterations with residual %.2g: want an early stop",
+			r.Iterations, r.Residual)
 	}
 }
 
