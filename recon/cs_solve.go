@@ -32,7 +32,14 @@ type SolverOptions struct {
 	// Iterations is the number of iterations (0: DefaultIterations).
 	Iterations int
 
-	// Tolerance stops early once |x_k - x_(k-1)| <= Tolerance |x_k|. Zero runs every
+	// Tolerance stops early once |x_k - x_(k-1)| <= Tolerance |x_k| in two consecutive
+	// iterations, and not before iteration 10 (ADMM and PrimalDual also need their
+	// residuals that low; see each). From a warm start the first steps move x little while
+	// FISTA's and POGM's momentum, ADMM's z and the primal-dual duals build up: on the cine
+	// phantom FISTA's change rose from 0.0038 at the first iteration to 0.0074 at the
+	// eleventh, ADMM's from 0.0017 to 0.074 at the second, and POGM's and the primal-dual
+	// solver's went up and down between 0.006 and 0.016 for 30 iterations. The change is a
+	// weak measure of convergence on such ill-conditioned problems. Zero runs every
 	// iteration, as BART's pics does, which keeps runs reproducible and comparable.
 	Tolerance float64
 
@@ -52,6 +59,27 @@ type SolverOptions struct {
 	// Progress, when not nil, is called after every iteration with the iteration number
 	// (from 1) and the relative change |x_k - x_(k-1)| / |x_k|.
 	Progress func(iteration int, change float64)
+}
+
+// Early stops (see SolverOptions.Tolerance): no solver stops before toleranceWarmup
+// iterations, and then only once stopAfter consecutive iterations met its test.
+const (
+	toleranceWarmup = 10
+	stopAfter       = 2
+)
+
+// settle counts the consecutive iterations that met a tolerance test.
+type settle int
+
+// quiet records whether iteration it (from 1) met the test and reports whether the solver
+// may stop.
+func (s *settle) quiet(it int, met bool) bool {
+	if !met {
+		*s = 0
+		return false
+	}
+	*s++
+	return *s >= stopAfter && it >= toleranceWarmup
 }
 
 // mustSteps panics, naming solver, when Step or DualStep is negative or not finite.
@@ -116,6 +144,7 @@ func FISTA(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 	tk := 1.0
 
 	var res SolverResult
+	var calm settle
 	for res.Iterations < o.Iterations {
 		normal(g, v)
 		res.Operators++
@@ -150,7 +179,7 @@ func FISTA(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 		if o.Progress != nil {
 			o.Progress(res.Iterations, res.Change)
 		}
-		if res.Change <= o.Tolerance {
+		if calm.quiet(res.Iterations, res.Change <= o.Tolerance) {
 			break
 		}
 	}
@@ -207,6 +236,7 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 	tmp := make([]complex64, n)
 	prev := make([]complex64, n)
 	var res SolverResult
+	var calm settle
 	sys := func(dst, v []complex64) {
 		normal(dst, v)
 		res.Operators++
@@ -273,7 +303,8 @@ func ADMM(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 		if o.Progress != nil {
 			o.Progress(res.Iterations, res.Change)
 		}
-		if res.Change <= o.Tolerance && res.Residual <= o.Tolerance {
+		if calm.quiet(res.Iterations,
+			res.Change <= o.Tolerance && res.Residual <= o.Tolerance) {
 			break
 		}
 	}

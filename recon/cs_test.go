@@ -399,6 +399,34 @@ func TestADMMToleranceFromWarmStart(t *testing.T) {
 	}
 }
 
+// TestToleranceWarmup: with a tolerance every iteration meets, each solver
+// stops at iteration 10, never before (from a warm start the first steps are small for all
+// of them; see SolverOptions.Tolerance).
+func TestToleranceWarmup(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	b := csRandVec(rng, 64)
+	diag := func(dst, x []complex64) { copy(dst, x) }
+	o := SolverOptions{Iterations: 50, Tolerance: 1e9, Step: 1}
+	for _, c := range []struct {
+		name  string
+		solve func(x []complex64) SolverResult
+	}{
+		{"FISTA", func(x []complex64) SolverResult { return FISTA(diag, b, x, L1{0.1}, o) }},
+		{"POGM", func(x []complex64) SolverResult { return POGM(diag, b, x, L1{0.1}, o) }},
+		{"ADMM", func(x []complex64) SolverResult {
+			return ADMM(diag, b, x, []Term{{Prox: L1{0.1}}}, o)
+		}},
+		{"PrimalDual", func(x []complex64) SolverResult {
+			return PrimalDual(diag, b, x, []Term{{Op: TemporalDiff{N: 8, NT: 8},
+				Prox: L1{0.1}}}, o)
+		}},
+	} {
+		if r := c.solve(slices.Clone(b)); r.Iterations != 10 {
+			t.Errorf("%s: stopped after %d iterations, want 10", c.name, r.Iterations)
+		}
+	}
+}
+
 // TestADMMTemporalTVStep checks ADMM on a problem with a non-trivial operator against a
 // solution computed independently: one pixel over two frames with N = I, temporal TV.
 // For f(x) = |x - b|^2/2 + lambda(|x1 - x0| + |x0 - x1|) (circular, both differences) the
@@ -413,6 +441,25 @@ func TestADMMTemporalTVTwoFrames(t *testing.T) {
 	for i := range x {
 		if cmplx.Abs(complex128(x[i]-want[i])) > 1e-3 {
 			t.Fatalf("x = %v, want %v", x, want)
+		}
+	}
+}
+
+// TestSettle: after the warm-up, an early stop needs two consecutive iterations that met
+// the test; a miss starts the count again.
+func TestSettle(t *testing.T) {
+	var s settle
+	for i, c := range []struct {
+		it        int
+		met, stop bool
+	}{
+		{1, true, false}, {2, true, false}, {9, true, false}, {10, true, true},
+		{11, false, false}, {12, true, false}, {13, false, false}, {14, true, false},
+		{15, true, true},
+	} {
+		if got := s.quiet(c.it, c.met); got != c.stop {
+			t.Errorf("step %d (iteration %d, met %v): stop %v, want %v", i, c.it, c.met, got,
+				c.stop)
 		}
 	}
 }

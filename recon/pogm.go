@@ -40,6 +40,7 @@ func POGM(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 	tk, zeta := 1.0, 1.0
 
 	var res SolverResult
+	var calm settle
 	for res.Iterations < o.Iterations {
 		normal(g, x)
 		res.Operators++
@@ -94,7 +95,7 @@ func POGM(normal func(dst, x []complex64), b, x []complex64, prox Prox,
 		if o.Progress != nil {
 			o.Progress(res.Iterations, res.Change)
 		}
-		if res.Change <= o.Tolerance {
+		if calm.quiet(res.Iterations, res.Change <= o.Tolerance) {
 			break
 		}
 	}

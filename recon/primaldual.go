@@ -148,6 +148,7 @@ func PrimalDual(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 	var dres, kxn float64
 
 	var res SolverResult
+	var calm settle
 	for {
 		if res.Iterations >= o.Iterations && o.Tolerance == 0 {
 			break // the residual is only needed for the stopping test
@@ -161,7 +162,8 @@ func PrimalDual(normal func(dst, x []complex64), b, x []complex64, terms []Term,
 			asm.Axpy(1, g, pres)
 			asm.Axpy(1, s, pres)
 			res.Residual = max(relChange(asm.Norm2(pres), bnorm), relChange(dres, kxn))
-			if res.Change <= o.Tolerance && res.Residual <= o.Tolerance {
+			if calm.quiet(res.Iterations,
+				res.Change <= o.Tolerance && res.Residual <= o.Tolerance) {
 				break
 			}
 		}
