@@ -323,20 +323,27 @@ func runSettings(opts RunOptions) string {
 	r := opts.Recon
 	switch method {
 	case recon.MethodSENSE:
-		s += fmt.Sprintf(" solver=%s lambda=%g iters=%d tol=%g", r.Solver, r.Lambda,
-			r.Iterations, r.Tolerance)
+		iters := r.Iterations
+		if iters == 0 {
+			iters = recon.DefaultIterations
+		}
+		s += fmt.Sprintf(" solver=%s lambda=%g iters=%d tol=%g", r.Solver, r.Lambda, iters,
+			r.Tolerance)
 	case recon.MethodCS:
 		c := r.CS
 		regs := "table"
 		if c.Regularizers != nil {
 			regs = recon.FormatRegularizers(c.Regularizers)
 		}
-		table := "built-in"
-		if c.Table != nil {
-			var b strings.Builder
-			c.Table.WriteTo(&b)
-			table = fmt.Sprintf("%016x", fnv64(b.String()))
+		// The table is recorded by its content, the built-in one too: a folder made with
+		// another version of the built-in table must not take outputs of this one.
+		tab, table := c.Table, "%016x"
+		if tab == nil {
+			tab, table = recon.DefaultCSTable(), "built-in-%016x"
 		}
+		var b strings.Builder
+		tab.WriteTo(&b)
+		table = fmt.Sprintf(table, fnv64(b.String()))
 		scaling := c.LambdaScaling
 		if scaling == "" {
 			scaling = recon.LambdaNoise

@@ -429,7 +429,8 @@ func TestRunSettingsRace(t *testing.T) {
 }
 
 // TestRunSettingsResolveDefaults checks that the settings a run folder records name the
-// CS defaults, not the zero values that ask for them: a folder made with the defaults
+// CS and SENSE defaults (the built-in table by its content), not the zero values that ask
+// for them: a folder made with the defaults
 // must match a run that spells them out, and must not match a run with other values
 // (otherwise a change of default would resume old folders with new settings).
 func TestRunSettingsResolveDefaults(t *testing.T) {
@@ -443,7 +444,10 @@ func TestRunSettingsResolveDefaults(t *testing.T) {
 	if zero != spelt {
 		t.Errorf("defaults recorded as\n%s\nspelt out as\n%s", zero, spelt)
 	}
+	other := *recon.DefaultCSTable()
+	other.Rows = other.Rows[1:]
 	for _, c := range []recon.CSOptions{
+		{Table: &other},
 		{WarmStart: recon.DefaultWarmStart + 1},
 		{Solve: recon.SolverOptions{Iterations: recon.DefaultIterations}},
 		{LambdaScaling: recon.LambdaSignal},
@@ -451,5 +455,14 @@ func TestRunSettingsResolveDefaults(t *testing.T) {
 		if got := cs(c); got == zero {
 			t.Errorf("%+v recorded like the defaults: %s", c, got)
 		}
+	}
+
+	sense := func(iters int) string {
+		return runSettings(RunOptions{Recon: recon.Options{Method: recon.MethodSENSE,
+			Iterations: iters}})
+	}
+	if sense(0) != sense(recon.DefaultIterations) || sense(0) == sense(10) {
+		t.Errorf("SENSE iterations recorded as %q (0), %q (default), %q (10)", sense(0),
+			sense(recon.DefaultIterations), sense(10))
 	}
 }

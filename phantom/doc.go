@@ -73,26 +73,31 @@
 //     default 0, 35 and 55 ms. The frame at 0 ms is the cine image at phase 0.75.
 //
 //   - Perfusion (PerfusionOptions): one saturation-recovery image a heartbeat, frame t at
-//     time tau = t/(NT-1) of the series. Every tissue has the baseline factor
-//     1 - exp(-100 ms/T1) of saturation recovery, scaled so that myocardium has 0.15
-//     (blood 0.096, liver 0.22, fat 0.43). The blood pools, the vessels and myocardium
-//     add amp x (g(s) + recirculation x smoothStep((s-1)/2)), where g(s) = (s exp(1-s))^alpha
-//     of s = (tau-t0)/(tp-t0) is a gamma variate that starts at t0 and peaks at 1 at tp:
+//     time tau = t/(NT-1) of the series (tau = 0 when NT is 1). Every tissue has the
+//     baseline factor 1 - exp(-100 ms/T1) of saturation recovery, scaled so that
+//     myocardium has 0.15 (blood 0.096, liver 0.22, fat 0.43). The blood pools, the
+//     vessels and myocardium add a bolus, whose parameters are in the table below.
 //
-//     tissue       amp    t0     tp    alpha  recirculation
-//     RV blood     0.75   0.15   0.30  3      0.2
-//     vessels      0.4    0.20   0.37  3      0.2   pulmonary transit; the liver's share it
-//     LV blood     0.7    0.25   0.45  3      0.2
-//     aorta        0.65   0.27   0.48  3      0.2
-//     myocardium   0.5    0.30   0.65  2      0
-//     defect       0.2    0.30   0.65  2      0
+// A perfusion bolus adds amp x (g(s) + recirculation x smoothStep((s-1)/2)) to its tissue's
+// factor, where g(s) = (s exp(1-s))^alpha of s = (tau-t0)/(tp-t0) is a gamma variate that
+// starts at t0 and peaks at 1 at tp. The vessels are the pulmonary and hepatic ones, which
+// share one curve:
+//
+//	tissue       amp    t0     tp    alpha  recirculation
+//	RV blood     0.75   0.15   0.30  3      0.2
+//	vessels      0.4    0.20   0.37  3      0.2
+//	LV blood     0.7    0.25   0.45  3      0.2
+//	aorta        0.65   0.27   0.48  3      0.2
+//	myocardium   0.5    0.30   0.65  2      0
+//	defect       0.2    0.30   0.65  2      0
 //
 // The other tissues keep their baseline. Any series of NT >= 8 frames has at least two
 // identical baseline frames (tau < 0.15), then the right-ventricular peak, the
 // left-ventricular one and, last, myocardium's; with NT = 16 they fall in frames 5, 7 and
 // 10, where left-ventricular blood gains about 0.67 over its baseline and myocardium 0.10
-// (from 0.033). The first pass is compressed into the series so that short series show all
-// of it; a real one spans some 20 to 30 of a series' 40 to 60 heartbeats. The defect is a
+// (from 0.033). The first pass is compressed into the series so that series of 8 or more
+// frames show all of it (one of NT 1 or 2 shows only the baseline and the recirculation); a
+// real one spans some 20 to 30 of a series' 40 to 60 heartbeats. The defect is a
 // subendocardial region of the inferior wall, about a sixth of the circumference and the
 // inner 60 % of the wall thick at its middle, labelled Myocardium, that enhances 0.4 as
 // much as the rest of the wall.

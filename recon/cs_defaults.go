@@ -124,7 +124,8 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 // files; retune with cmrecon tune on the challenge's training data.
 
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
-// package, written by cmrecon tune; see QUALITY.md for how it was measured). Its lambdas
+// package, written by bench/cs/run.sh tune with challenge.Tune, the library of cmrecon tune;
+// see QUALITY.md for how it was measured). Its lambdas
 // were tuned with CS's default LambdaNoise scaling. The caller must not modify it.
 func DefaultCSTable() *CSTable { return defaultTable() }
 

@@ -96,11 +96,10 @@ func main() {
 		"BART's files, its cache and results.json")
 	seed := flag.Uint64("seed", 1, "seed of the ktGaussian masks")
 	threads := flag.Int("threads", 2, "goroutines for cmrecon")
-	iters := flag.Int("iters", 30, "iterations of BART pics (-i), and of cmrecon's CS in "+
-		"-speed")
+	iters := flag.Int("iters", 30, "iterations of BART pics (-i)")
 	csIters := flag.Int("cs-iters", 0, "iterations of cmrecon CS (0: its default)")
-	tol := flag.Float64("tol", 0, "cmrecon CS stops early once the relative change is at "+
-		"most this (0: never)")
+	tol := flag.Float64("tol", 0, "cmrecon CS stops early at this tolerance (see "+
+		"recon.SolverOptions.Tolerance; 0: never)")
 	inner := flag.Int("inner", 0, "cmrecon ADMM conjugate-gradient steps per iteration "+
 		"(0: the default)")
 	rho := flag.Float64("rho", 0, "cmrecon ADMM penalty (0: the default)")
@@ -134,8 +133,8 @@ func main() {
 	speedInner := flag.String("speed-inner", "2,10", "cmrecon ADMM CG steps per iteration "+
 		"to time")
 	oracle := flag.Bool("oracle", false, "instead of comparing, score the oracle images of "+
-		"the phantom datasets (the noiseless image, and it with the measured noise), the "+
-		"ceiling of any reconstruction's SSIM")
+		"the datasets with a known truth (phantom series, brain-synth): the noiseless image, "+
+		"and it with the measured noise, the ceiling of any reconstruction's SSIM")
 	pngDir := flag.String("png", "", "write a PNG panel per dataset and mask into this folder")
 	flag.Parse()
 
@@ -166,6 +165,9 @@ func main() {
 	}
 	if c.csGrid, err = recon.ParseRegularizerGrid(*grid); err != nil {
 		log.Fatalf("-cs-grid: %v", err)
+	}
+	if *csIters < 0 || !(*tol >= 0) || math.IsInf(*tol, 0) {
+		log.Fatalf("-cs-iters %d, -tol %v: want non-negative values", *csIters, *tol)
 	}
 	if *tablePath != "" {
 		fh, err := os.Open(*tablePath)

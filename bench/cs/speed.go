@@ -27,8 +27,9 @@ type speedRun struct {
 }
 
 // speedTest times BART's pics (ADMM, l1 wavelet plus temporal TV, -i iters) and cmrecon's CS
-// solve (same regularisers, cmrecon's default solver settings and iterations unless
-// -cs-iters is given, then at BART's budget of operator applications; the same BART maps) on one 12-frame 512x216 10-coil slice with one thread each, rounds times
+// solve with the same regularisers and the same BART maps: with cmrecon's default solver
+// settings and iteration count (-cs-iters if given), and again at BART's budget of operator
+// applications, on one 12-frame 512x216 10-coil slice with one thread each, rounds times
 // interleaved, and prints medians and ratios of wall and CPU time. Neither side includes
 // ESPIRiT; BART's time includes its file I/O and start-up, measured alone with -i 0 and
 // reported too.

@@ -629,10 +629,21 @@ func TestTunePhantomSeries(t *testing.T) {
 		t.Errorf("table rows %+v, want one Mapping row", tab.Rows)
 	}
 
-	code, _, errOut = cli(t, "tune", "--out", table, "--phantom", "--phantom-series",
-		"cine,T3map")
-	if code != 2 || !strings.Contains(errOut, "T3map") {
-		t.Errorf("unknown series: exit %d, %q; want 2 and a line naming it", code, errOut)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--phantom", "--phantom-series", "cine,T3map"}, "T3map"},
+		{[]string{"--phantom", "--phantom-series", "T2map,T2map"}, "twice"},
+		{[]string{"--phantom", "--phantom-series", "T2map,,T1map"}, "empty"},
+		{[]string{"--phantom-series", "T2map", "x.mat"}, "needs --phantom"},
+		{[]string{"--phantom", "--iters", "-1"}, "--iters -1"},
+	} {
+		code, _, errOut := cli(t, append([]string{"tune", "--out", table}, c.args...)...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("tune %v: exit %d, %q; want 2 and a line with %q", c.args, code, errOut,
+				c.want)
+		}
 	}
 }
 

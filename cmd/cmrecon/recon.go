@@ -38,7 +38,8 @@ func runRecon(e *env, args []string) error {
 		"column operator) or plane (the 2-D operator); masks that are not line masks use plane")
 	iters := fs.Int("iters", 0, "CG-SENSE or CS iterations (0: the default, 30 for "+
 		"SENSE and 60 for CS)")
-	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change, to stop "+
+	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change (two "+
+		"iterations in a row, from iteration 10; ADMM and pd also their residuals), to stop "+
 		"at (0: run every iteration)")
 	csf := addCSFlags(fs, false)
 	pngDir := fs.String("png", "", "also write a PNG panel into this folder: zero-filled, "+
@@ -180,7 +181,7 @@ func (p *progressLog) report(r recon.Progress) {
 	var cs []any
 	if r.LambdaFactor > 0 {
 		cs = []any{"noise", fmt.Sprintf("%.4f", r.Noise),
-			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor)}
+			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor), "iterations", r.Iteration}
 		p.e.log.Debug("cs slice", append([]any{"slice", r.Slice}, cs...)...)
 	}
 	p.mu.Lock()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,13 +86,29 @@ func runTune(e *env, args []string) error {
 		return usage("--lambda-scaling: %v", err)
 	}
 
+	if *iters < 0 {
+		return usage("--iters %d: want at least 0", *iters)
+	}
+	seriesSet := false
+	fs.Visit(func(f *flag.Flag) { seriesSet = seriesSet || f.Name == "phantom-series" })
+	if seriesSet && !*usePhantom {
+		return usage("--phantom-series needs --phantom")
+	}
+
 	var data []challenge.TuneData
 	if *usePhantom {
+		seen := map[string]bool{}
 		for name := range strings.SplitSeq(*series, ",") {
 			o, file, ok := phantomSeries(name)
-			if !ok {
+			switch {
+			case name == "":
+				return usage("--phantom-series %q: an empty entry", *series)
+			case !ok:
 				return usage("--phantom-series %q: want cine, T1map, T2map or perfusion", name)
+			case seen[name]:
+				return usage("--phantom-series: %s twice", name)
 			}
+			seen[name] = true
 			c, err := phantom.New(o)
 			if err != nil {
 				return err
