@@ -18,9 +18,10 @@ import (
 
 func runRecon(e *env, args []string) error {
 	fs := newFlags(e, "recon", "[--method zf|sense|cs] [--reg kind=lambda,...] "+
-		"[--cs-solver S] [--cs-table FILE] [--lambda-scaling noise|signal] [--mask MASK] "+
-		"[--output-mode ranking|full] [--png DIR] [--threads N] [--max-memory B] [--solver S] "+
-		"[--lambda L] [--layout x,y,c,z,t] IN OUT.mat")
+		"[--cs-solver S] [--cs-table FILE] [--lambda-scaling noise|signal] "+
+		"[--warm-start N] [--noise-floor auto|off] [--iters N] [--tol T] [--mask MASK] "+
+		"[--output-mode ranking|full] [--name NAME] [--png DIR] [--threads N] "+
+		"[--max-memory B] [--solver S] [--lambda L] [--layout x,y,c,z,t] IN OUT.mat")
 	method := fs.String("method", "sense", "reconstruction: zf (zero-filled RSS), sense "+
 		"(ESPIRiT maps + CG-SENSE) or cs (ESPIRiT maps + compressed sensing)")
 	maskPath := fs.String("mask", "", "mask file; default: the matching file of the "+
