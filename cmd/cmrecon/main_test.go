@@ -567,21 +567,13 @@ func TestTuneCommand(t *testing.T) {
 	dir := t.TempDir()
 	full, _ := smallCine(t, dir, "cine_sax.mat")
 	table := filepath.Join(dir, "table.tsv")
-	code, stdout, errOut := cli(t, "tune", "--out", table, "--scenarios",
+	code, _, errOut := cli(t, "tune", "--out", table, "--scenarios",
 		"ktRadial8,Uniform8", "--grid", "wavelet=0.001:0.01,ttv=0:0.01", "--iters", "10",
 		"--threads", "2", full)
 	if code != 0 {
 		t.Fatalf("tune: exit %d: %s", code, errOut)
 	}
-	f, err := os.Open(table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := recon.ParseCSTable(f)
-	f.Close()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stdout)
-	}
+	tab := readTable(t, table)
 	if len(tab.Rows) != 2 || tab.Rows[0].Modality != "Cine" {
 		t.Fatalf("table rows %+v, want 2 Cine rows", tab.Rows)
 	}
@@ -603,6 +595,21 @@ func TestTuneCommand(t *testing.T) {
 	}
 }
 
+// readTable reads the CS table that tune wrote to path.
+func readTable(t *testing.T, path string) *recon.CSTable {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tab, err := recon.ParseCSTable(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tab
+}
+
 // TestTunePhantomSeries: --phantom-series adds the phantom's other series under their
 // challenge names, so a T2 map gives Mapping rows; an unknown series is a usage error.
 func TestTunePhantomSeries(t *testing.T) {
@@ -616,16 +623,7 @@ func TestTunePhantomSeries(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("tune: exit %d: %s", code, errOut)
 	}
-	f, err := os.Open(table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := recon.ParseCSTable(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tab.Rows) != 1 || tab.Rows[0].Modality != "Mapping" {
+	if tab := readTable(t, table); len(tab.Rows) != 1 || tab.Rows[0].Modality != "Mapping" {
 		t.Errorf("table rows %+v, want one Mapping row", tab.Rows)
 	}
 
