@@ -26,9 +26,9 @@ var phantomSites = [][2]string{
 // Center002 (Siemens_30T_CIMA.X). Each file holds the variable kspace, complex single,
 // (nx, ny, nc, nz, nt), MATLAB v7.3, from package phantom with options o and the noise seed
 // o.Seed plus the file's number. The cine file holds the cine phantom of o (its Contrast and
-// Times are ignored); the T1map file its T1-mapping series (phantom.ContrastT1Map with its 9 default inversion times, so NT 9 and
-// o's Contrast and Times are replaced), which exercises the ranking's mapping rule (all
-// frames kept) and the Mapping rows of the CS defaults. It returns the paths written.
+// Times are ignored); the T1map file its T1-mapping series (phantom.ContrastT1Map with its 9
+// default inversion times, so NT 9), which exercises the ranking's mapping rule (all frames
+// kept) and the Mapping rows of the CS defaults. It returns the paths written.
 func WritePhantomSet(dir string, patients int, o phantom.Options) ([]string, error) {
 	if patients < 1 {
 		return nil, fmt.Errorf("challenge: phantom set: %d patients: want at least 1",

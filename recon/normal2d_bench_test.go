@@ -112,8 +112,8 @@ func BenchmarkNormal2D(b *testing.B) {
 
 // BenchmarkCS2D times CS as bench/cs/run.sh speed runs it on the ktRadial R=8 mask: one
 // 12-frame 512x216 slice of 10 coils, l1 wavelet 0.005 plus temporal TV 0.01, ADMM with the
-// default settings but 30 iterations (BART's count), one thread, on random k-space and maps of unit root sum
-// of squares (the values do not change the cost of an iteration):
+// default settings but 30 iterations (BART's count), one thread, on random k-space and maps
+// of unit root sum of squares (the values do not change the cost of an iteration):
 //
 //	go test -run '^$' -bench 'CS2D' -benchtime 1x -count 6 ./recon/
 func BenchmarkCS2D(b *testing.B) {

@@ -131,8 +131,8 @@ func phantomData() (*dataset, error) {
 	}
 	gt := c.GroundTruth
 	return &dataset{about: fmt.Sprintf("phantom.DefaultOptions cine, %s, SNR %g",
-		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true, clean: phantomClean(c),
-		noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
+		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true,
+		clean: phantomClean(c), noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
 }
 
 // contrastData is a phantom series of another contrast than cine, scored as the challenge
