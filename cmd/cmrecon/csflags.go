@@ -170,6 +170,10 @@ func checkSolverFlags(e *env, fs *flag.FlagSet, m recon.Method, o recon.Options)
 			e.log.Warn("flag not used by this method", "flag", "--"+f.Name, "method", m,
 				"used_by", want)
 		}
+		if m == recon.MethodZeroFilled && (f.Name == "iters" || f.Name == "tol") {
+			e.log.Warn("flag not used by this method", "flag", "--"+f.Name, "method", m,
+				"used_by", "sense, cs")
+		}
 	})
 	if m == recon.MethodSENSE && o.Solver == recon.SolverColumns && o.Lambda == 0 {
 		e.log.Warn("--solver columns with --lambda 0 converges to the unregularised " +

@@ -595,6 +595,29 @@ func TestTuneCommand(t *testing.T) {
 	}
 }
 
+// TestUnusedFlagWarning: a flag the chosen method does not read is named in a warning, and
+// the reconstruction still runs.
+func TestUnusedFlagWarning(t *testing.T) {
+	dir := t.TempDir()
+	full, _ := smallCine(t, dir, "cine_sax.mat")
+	for _, c := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"--method", "zf", "--tol", "0.01"}, "--tol"},
+		{[]string{"--method", "zf", "--iters", "5"}, "--iters"},
+		{[]string{"--method", "sense", "--reg", "wavelet=0.001"}, "--reg"},
+	} {
+		out := filepath.Join(dir, "out.mat")
+		code, _, errOut := cli(t, append(append([]string{"recon"}, c.args...), full, out)...)
+		if code != 0 || !strings.Contains(errOut, "flag not used") ||
+			!strings.Contains(errOut, c.flag) {
+			t.Errorf("recon %v: exit %d, %q; want 0 and a warning naming %s", c.args, code,
+				errOut, c.flag)
+		}
+	}
+}
+
 // readTable reads the CS table that tune wrote to path.
 func readTable(t *testing.T, path string) *recon.CSTable {
 	t.Helper()
