@@ -337,13 +337,13 @@ func runSettings(opts RunOptions) string {
 		}
 		// The table is recorded by its content, the built-in one too: a folder made with
 		// another version of the built-in table must not take outputs of this one.
-		tab, table := c.Table, "%016x"
+		tab, prefix := c.Table, ""
 		if tab == nil {
-			tab, table = recon.DefaultCSTable(), "built-in-%016x"
+			tab, prefix = recon.DefaultCSTable(), "built-in-"
 		}
 		var b strings.Builder
 		tab.WriteTo(&b)
-		table = fmt.Sprintf(table, fnv64(b.String()))
+		table := fmt.Sprintf("%s%016x", prefix, fnv64(b.String()))
 		scaling := c.LambdaScaling
 		if scaling == "" {
 			scaling = recon.LambdaNoise

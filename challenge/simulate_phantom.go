@@ -16,6 +16,31 @@ var phantomSites = [][2]string{
 	{"Center002", "Siemens_30T_CIMA.X"},
 }
 
+// PhantomSeries are the series of package phantom that stand in for challenge files, by
+// name: each with its options at the demo size and the challenge file name it is read as
+// (which gives its modality, ModalityFolder, and its ranking rules).
+var PhantomSeries = []struct {
+	Name    string
+	File    string
+	Options func() phantom.Options
+}{
+	{"cine", DemoName, phantom.DefaultOptions},
+	{"T1map", "T1map.mat", phantom.T1MapOptions},
+	{"T2map", "T2map.mat", phantom.T2MapOptions},
+	{"perfusion", "perfusion.mat", phantom.PerfusionOptions},
+}
+
+// LookupPhantomSeries returns the options and the challenge file name of the phantom
+// series called name (see PhantomSeries).
+func LookupPhantomSeries(name string) (phantom.Options, string, bool) {
+	for _, s := range PhantomSeries {
+		if s.Name == name {
+			return s.Options(), s.File, true
+		}
+	}
+	return phantom.Options{}, "", false
+}
+
 // WritePhantomSet writes a fully sampled training tree of phantom data below dir, in the
 // 2025 layout, for Simulate to start from where no real data are at hand:
 //

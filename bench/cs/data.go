@@ -50,13 +50,13 @@ func loadDataset(name string) (*dataset, error) {
 	var err error
 	switch name {
 	case "phantom":
-		d, err = phantomData()
+		d, err = phantomData("cine")
 	case "t1map":
-		d, err = contrastData(phantom.T1MapOptions(), "T1map.mat", "Mapping")
+		d, err = phantomData("T1map")
 	case "t2map":
-		d, err = contrastData(phantom.T2MapOptions(), "T2map.mat", "Mapping")
+		d, err = phantomData("T2map")
 	case "perfusion":
-		d, err = contrastData(phantom.PerfusionOptions(), "perfusion.mat", "Perfusion")
+		d, err = phantomData("perfusion")
 	case "mchiew":
 		d, err = mchiewData()
 	case "marcsous":
@@ -123,30 +123,23 @@ func fullMask(k *recon.KSpace) *recon.Mask {
 	return m
 }
 
-func phantomData() (*dataset, error) {
-	o := phantom.DefaultOptions()
+// phantomData is a series of package phantom (challenge.PhantomSeries), scored as the
+// challenge scores its file (the cine's first three frames, a mapping series' all) with the
+// CS defaults of the file's modality.
+func phantomData(series string) (*dataset, error) {
+	o, file, ok := challenge.LookupPhantomSeries(series)
+	if !ok {
+		return nil, fmt.Errorf("no phantom series %q", series)
+	}
+	modality, _ := challenge.ModalityFolder(file)
 	c, err := phantom.New(o)
 	if err != nil {
 		return nil, err
 	}
 	gt := c.GroundTruth
-	return &dataset{about: fmt.Sprintf("phantom.DefaultOptions cine, %s, SNR %g",
-		o.Dims(), o.SNR), modality: "Cine", k: &c.KSpace, gt: &gt, ranking: true,
+	return &dataset{about: fmt.Sprintf("phantom %s series, %s, SNR %g", series, o.Dims(),
+		o.SNR), modality: modality, k: &c.KSpace, gt: &gt, ranking: true, file: file,
 		clean: phantomClean(c), noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
-}
-
-// contrastData is a phantom series of another contrast than cine, scored as the challenge
-// scores file (all frames for mapping, the first three otherwise) with the CS defaults of
-// modality.
-func contrastData(o phantom.Options, file, modality string) (*dataset, error) {
-	c, err := phantom.New(o)
-	if err != nil {
-		return nil, err
-	}
-	gt := c.GroundTruth
-	return &dataset{about: fmt.Sprintf("phantom %s series, %s, SNR %g", o.Contrast,
-		o.Dims(), o.SNR), modality: modality, k: &c.KSpace, gt: &gt, ranking: true,
-		file: file, clean: phantomClean(c), noise2: float64(o.NC) * c.Sigma * c.Sigma}, nil
 }
 
 // realFile returns the path of a real sample file or an error saying it is absent.

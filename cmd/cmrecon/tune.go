@@ -99,7 +99,7 @@ func runTune(e *env, args []string) error {
 	if *usePhantom {
 		seen := map[string]bool{}
 		for name := range strings.SplitSeq(*series, ",") {
-			o, file, ok := phantomSeries(name)
+			o, file, ok := challenge.LookupPhantomSeries(name)
 			switch {
 			case name == "":
 				return usage("--phantom-series %q: an empty entry", *series)
@@ -176,20 +176,4 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return nil
-}
-
-// phantomSeries returns the options of a built-in phantom series and the challenge file
-// name it stands for.
-func phantomSeries(name string) (phantom.Options, string, bool) {
-	switch name {
-	case "cine":
-		return phantom.DefaultOptions(), challenge.DemoName, true
-	case "T1map":
-		return phantom.T1MapOptions(), "T1map.mat", true
-	case "T2map":
-		return phantom.T2MapOptions(), "T2map.mat", true
-	case "perfusion":
-		return phantom.PerfusionOptions(), "perfusion.mat", true
-	}
-	return phantom.Options{}, "", false
 }
