@@ -260,7 +260,7 @@ func benchCSProblem(nx, ny, nc, nt int) (*KSpace, *Mask, *CoilMaps) {
 func BenchmarkCS(b *testing.B) {
 	for _, s := range []struct{ nx, ny int }{{256, 108}, {512, 216}} {
 		k, m, maps := benchCSProblem(s.nx, s.ny, 10, 12)
-		regs := []Regularizer{{RegWavelet, 0.005}, {RegTTV, 0.01}}
+		regs := []Regularizer{{Kind: RegWavelet, Lambda: 0.005}, {Kind: RegTTV, Lambda: 0.01}}
 		for _, sc := range []LambdaScaling{LambdaNoise, LambdaSignal} {
 			name := fmt.Sprintf("%dx%dx10x12/admm", s.nx, s.ny)
 			if sc == LambdaSignal {

@@ -60,20 +60,49 @@ var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR, RegLPlus, R
 type Regularizer struct {
 	Kind   RegKind
 	Lambda float64
+
+	// P is the exponent of the shrinkage of a wavelet, tv, ttv or tfft term: 0 or 1 is the
+	// l1 norm, a value in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves
+	// the same values at zero and shrinks the large ones less. llr, lplus and splus take
+	// only 0 or 1, and every term of one list has the same exponent (it is written once, as
+	// p=...). On the aliased brain of QUALITY.md p = 0.5 scores up to 0.03 higher in SSIM.
+	P float64
+}
+
+// ExponentName is the entry of a regulariser list that sets the shrinkage exponent P of all
+// its terms, as in "wavelet=0.0005,tv=0.002,p=0.5".
+const ExponentName = "p"
+
+// shrinks reports whether P applies to regularisers of kind k.
+func shrinks(k RegKind) bool {
+	return k == RegWavelet || k == RegTV || k == RegTTV || k == RegTFFT
 }
 
 // ParseRegularizers parses a list such as "wavelet=0.005,ttv=0.001": comma-separated
-// kind=lambda pairs, each kind at most once, lambdas finite and non-negative. Terms with
-// lambda 0 are dropped. The empty string gives nil.
+// kind=lambda pairs, each kind at most once, lambdas finite and non-negative, and at most
+// one p=exponent (in (0, 1]), which sets P of every wavelet, tv, ttv and tfft term. Terms
+// with lambda 0 are dropped. The empty string gives nil.
 func ParseRegularizers(s string) ([]Regularizer, error) {
 	var out []Regularizer
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
+	exp, seen := 0.0, false
 	for part := range strings.SplitSeq(s, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return nil, fmt.Errorf("recon: regulariser %q: want kind=lambda", part)
+		}
+		if strings.EqualFold(strings.TrimSpace(k), ExponentName) {
+			e, err := parseExponent(v)
+			if err != nil {
+				return nil, err
+			}
+			if seen {
+				return nil, errors.New("recon: the exponent p given twice")
+			}
+			exp, seen = e, true
+			continue
 		}
 		kind := RegKind(strings.ToLower(strings.TrimSpace(k)))
 		if !slices.Contains(regKinds, kind) {
@@ -92,7 +121,40 @@ func ParseRegularizers(s string) ([]Regularizer, error) {
 			out = append(out, Regularizer{Kind: kind, Lambda: lam})
 		}
 	}
-	return out, nil
+	return withExponent(out, exp)
+}
+
+// parseExponent parses the value of p=, an exponent in (0, 1]; 1 is returned as 0.
+func parseExponent(v string) (float64, error) {
+	e, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || !(e > 0 && e <= 1) {
+		return 0, fmt.Errorf("recon: exponent p %q is not a number in (0, 1]", v)
+	}
+	if e == 1 {
+		e = 0
+	}
+	return e, nil
+}
+
+// withExponent returns rs with P set to e on the terms that shrink (a copy when e is not 0);
+// an exponent with no such term is refused rather than dropped.
+func withExponent(rs []Regularizer, e float64) ([]Regularizer, error) {
+	if e == 0 {
+		return rs, nil
+	}
+	rs = slices.Clone(rs)
+	var any bool
+	for i := range rs {
+		if shrinks(rs[i].Kind) {
+			rs[i].P = e
+			any = true
+		}
+	}
+	if !any && len(rs) > 0 {
+		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, ttv or tfft term to "+
+			"apply it to", e)
+	}
+	return rs, nil
 }
 
 func kindList() string {
@@ -109,7 +171,21 @@ func FormatRegularizers(rs []Regularizer) string {
 	for i, r := range rs {
 		s[i] = string(r.Kind) + "=" + strconv.FormatFloat(r.Lambda, 'g', -1, 64)
 	}
+	if e := listExponent(rs); e != 0 {
+		s = append(s, ExponentName+"="+strconv.FormatFloat(e, 'g', -1, 64))
+	}
 	return strings.Join(s, ",")
+}
+
+// listExponent returns the exponent of the list: the P of its first term that has one other
+// than 0 or 1, or 0.
+func listExponent(rs []Regularizer) float64 {
+	for _, r := range rs {
+		if r.P != 0 && r.P != 1 {
+			return r.P
+		}
+	}
+	return 0
 }
 
 // CSSolver selects the algorithm of CS.
@@ -368,6 +444,9 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 			return fmt.Errorf("recon: regulariser %s: lambda %v is not a finite "+
 				"non-negative number", r.Kind, r.Lambda)
 		}
+		if err := checkTermExponent(r, listExponent(regs)); err != nil {
+			return err
+		}
 	}
 	if err := checkLPlusS(regs); err != nil {
 		return err
@@ -396,6 +475,24 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 		opts.LambdaScaling != LambdaSignal:
 		return fmt.Errorf("recon: unknown lambda scaling %q (want noise or signal)",
 			opts.LambdaScaling)
+	}
+	return nil
+}
+
+// checkTermExponent reports an exponent P of r outside (0, 1], one on a term that does not
+// shrink, or one that differs from the list's exponent e.
+func checkTermExponent(r Regularizer, e float64) error {
+	p := exponent(r.P)
+	switch {
+	case !(p > 0 && p <= 1):
+		return fmt.Errorf("recon: regulariser %s: exponent p %v is not in (0, 1]", r.Kind,
+			r.P)
+	case p != 1 && !shrinks(r.Kind):
+		return fmt.Errorf("recon: regulariser %s takes no exponent p (only wavelet, tv, "+
+			"ttv and tfft do)", r.Kind)
+	case p != 1 && p != e:
+		return fmt.Errorf("recon: regularisers with different exponents p (%v and %v); "+
+			"one list has one", p, e)
 	}
 	return nil
 }
@@ -561,18 +658,21 @@ func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
 			if err != nil {
 				return nil, err
 			}
+			w.P = r.P
 			ts = append(ts, Term{Prox: w})
 		case RegTV:
 			ts = append(ts, Term{Op: SpatialGradient{NX: p.nx, NY: p.ny, NT: images},
-				Prox: JointL1{Lambda: r.Lambda}})
+				Prox: JointL1{Lambda: r.Lambda, P: r.P}})
 		case RegTTV:
 			if p.nt > 1 {
 				ts = append(ts, Term{Op: TemporalDiff{N: n, NT: p.nt},
-					Prox: L1{Lambda: r.Lambda}})
+					Prox: L1{Lambda: r.Lambda, P: r.P}})
 			}
 		case RegTFFT:
 			if p.nt > 1 {
-				ts = append(ts, Term{Prox: NewTemporalFourierL1(n, p.nt, r.Lambda)})
+				f := NewTemporalFourierL1(n, p.nt, r.Lambda)
+				f.P = r.P
+				ts = append(ts, Term{Prox: f})
 			}
 		case RegLLR:
 			// BUG: with two sets of maps the Casorati matrices mix the sets' images as if
@@ -769,50 +869,75 @@ func CSMagnitude(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*Image, er
 
 // ParseRegularizerGrid parses a grid of regularisers such as "wavelet=0.001:0.003,ttv=0:0.01":
 // comma-separated kind=values terms, each with colon-separated lambdas, and returns every
-// combination (the first term varying slowest). A lambda of 0 leaves its term out of that
-// combination, and a combination left with no term, or with only one of lplus and splus,
-// is dropped (CS cannot use it); a grid of nothing but such combinations is an error. The
-// empty string gives nil.
+// combination (the first term varying slowest). A term p=values sweeps the shrinkage
+// exponent (Regularizer.P) of the other terms. A lambda of 0 leaves its term out of that
+// combination, and a combination left with no term, with only one of lplus and splus, or
+// with an exponent below 1 and no term that shrinks, is dropped (CS cannot use it); a grid
+// of nothing but such combinations is an error. The empty string gives nil.
 func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	grid := [][]Regularizer{nil}
+	type combo struct {
+		regs []Regularizer
+		exp  float64
+	}
+	grid := []combo{{}}
+	var exps bool
 	for part := range strings.SplitSeq(s, ",") {
 		k, vs, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return nil, fmt.Errorf("recon: grid term %q: want kind=lambda:lambda:...", part)
 		}
-		var next [][]Regularizer
+		isExp := strings.EqualFold(strings.TrimSpace(k), ExponentName)
+		if isExp && exps {
+			return nil, errors.New("recon: grid term p given twice")
+		}
+		exps = exps || isExp
+		var next []combo
 		for _, g := range grid {
 			for v := range strings.SplitSeq(vs, ":") {
+				if isExp {
+					e, err := parseExponent(v)
+					if err != nil {
+						return nil, err
+					}
+					next = append(next, combo{regs: g.regs, exp: e})
+					continue
+				}
 				r, err := ParseRegularizers(strings.TrimSpace(k) + "=" + strings.TrimSpace(v))
 				if err != nil {
 					return nil, err
 				}
-				c := slices.Clone(g)
+				c := slices.Clone(g.regs)
 				if len(r) > 0 && slices.ContainsFunc(c, func(x Regularizer) bool {
 					return x.Kind == r[0].Kind
 				}) {
 					return nil, fmt.Errorf("recon: grid term %s given twice", r[0].Kind)
 				}
-				next = append(next, append(c, r...))
+				next = append(next, combo{regs: append(c, r...), exp: g.exp})
 			}
 		}
 		grid = next
 	}
-	half := false
-	grid = slices.DeleteFunc(grid, func(g []Regularizer) bool {
-		bad := checkLPlusS(g) != nil
+	var out [][]Regularizer
+	var half bool
+	for _, g := range grid {
+		bad := checkLPlusS(g.regs) != nil
 		half = half || bad
-		return len(g) == 0 || bad
-	})
+		regs, err := withExponent(g.regs, g.exp)
+		if len(g.regs) == 0 || bad || err != nil {
+			continue
+		}
+		out = append(out, regs)
+	}
 	switch {
-	case len(grid) == 0 && half:
+	case len(out) == 0 && half:
 		return nil, fmt.Errorf("recon: grid %q: no combination has both lplus and splus "+
 			"above 0, and L+S needs both", s)
-	case len(grid) == 0:
-		return nil, fmt.Errorf("recon: grid %q: every combination has all lambdas 0", s)
+	case len(out) == 0:
+		return nil, fmt.Errorf("recon: grid %q: every combination has all lambdas 0 or an "+
+			"exponent p with no term to apply it to", s)
 	}
-	return grid, nil
+	return out, nil
 }

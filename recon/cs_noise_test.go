@@ -21,7 +21,7 @@ import (
 func TestCSNoiseScaling(t *testing.T) {
 	const nx, ny, nc = 40, 32, 4
 	m := lineMask(nx, ny, 1, 3, 12, false)
-	regs := []Regularizer{{RegWavelet, 0.002}, {RegTV, 0.001}}
+	regs := []Regularizer{{Kind: RegWavelet, Lambda: 0.002}, {Kind: RegTV, Lambda: 0.001}}
 	level := map[float64]float64{}
 	var k *KSpace
 	var maps *CoilMaps

@@ -35,7 +35,8 @@ func TestReconstructCS(t *testing.T) {
 	const nx, ny, nc, nz, nt = 40, 32, 4, 2, 4
 	const sigma = 0.01
 	sims, k := noisyCine(nx, ny, nc, nz, nt, sigma)
-	regs := []Regularizer{{RegWavelet, 0.001}, {RegTV, 0.001}, {RegTTV, 0.01}}
+	regs := []Regularizer{{Kind: RegWavelet, Lambda: 0.001}, {Kind: RegTV, Lambda: 0.001},
+		{Kind: RegTTV, Lambda: 0.01}}
 
 	for _, c := range []struct {
 		name string
@@ -118,7 +119,7 @@ func TestCSTwoSets(t *testing.T) {
 	for _, sets := range []int{1, 2} {
 		img, err := Reconstruct(k, m, Options{Method: MethodCS, Threads: 2,
 			ESPIRiT: ESPIRiTOptions{Maps: sets},
-			CS: CSOptions{Regularizers: []Regularizer{{RegWavelet, 0.001}},
+			CS: CSOptions{Regularizers: []Regularizer{{Kind: RegWavelet, Lambda: 0.001}},
 				NoiseFloor: NoiseFloorOff}})
 		if err != nil {
 			t.Fatal(err)

@@ -20,10 +20,11 @@ func TestCSNewSolvers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wav := []Regularizer{{RegWavelet, 0.001}}
-	multi := []Regularizer{{RegWavelet, 0.001}, {RegTV, 0.001}, {RegTTV, 0.01}}
-	ls := []Regularizer{{RegLPlus, 0.3}, {RegSPlus, 0.003}}
-	lstv := append([]Regularizer{{RegTV, 0.001}}, ls...)
+	wav := []Regularizer{{Kind: RegWavelet, Lambda: 0.001}}
+	multi := []Regularizer{{Kind: RegWavelet, Lambda: 0.001}, {Kind: RegTV, Lambda: 0.001},
+		{Kind: RegTTV, Lambda: 0.01}}
+	ls := []Regularizer{{Kind: RegLPlus, Lambda: 0.3}, {Kind: RegSPlus, Lambda: 0.003}}
+	lstv := append([]Regularizer{{Kind: RegTV, Lambda: 0.001}}, ls...)
 	for _, c := range []struct {
 		name   string
 		solver CSSolver
@@ -72,16 +73,20 @@ func TestCSSolverErrors(t *testing.T) {
 		co   CSOptions
 		want string
 	}{
-		{CSOptions{Regularizers: []Regularizer{{RegLPlus, 1}}}, "needs both lplus and splus"},
-		{CSOptions{Regularizers: []Regularizer{{RegSPlus, 1}, {RegTV, 1}}},
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegLPlus, Lambda: 1}}},
 			"needs both lplus and splus"},
-		{CSOptions{Regularizers: []Regularizer{{RegWavelet, 1}}, Solver: "magic"},
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegSPlus, Lambda: 1},
+			{Kind: RegTV, Lambda: 1}}},
+			"needs both lplus and splus"},
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegWavelet, Lambda: 1}}, Solver: "magic"},
 			"want fista, pogm, admm, pd"},
-		{CSOptions{Regularizers: []Regularizer{{RegWavelet, 1}, {RegTV, 1}}, Solver: CSPOGM},
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegWavelet, Lambda: 1},
+			{Kind: RegTV, Lambda: 1}}, Solver: CSPOGM},
 			"pogm takes one regulariser"},
-		{CSOptions{Regularizers: []Regularizer{{RegLPlus, 1}, {RegSPlus, 1}, {RegTV, 1}},
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegLPlus, Lambda: 1},
+			{Kind: RegSPlus, Lambda: 1}, {Kind: RegTV, Lambda: 1}},
 			Solver: CSFISTA}, "fista takes one regulariser"},
-		{CSOptions{Regularizers: []Regularizer{{RegTV, 1}}, Solver: CSPrimalDual,
+		{CSOptions{Regularizers: []Regularizer{{Kind: RegTV, Lambda: 1}}, Solver: CSPrimalDual,
 			Solve: SolverOptions{DualStep: -1}}, "primal-dual step"},
 	} {
 		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: c.co})
@@ -90,7 +95,7 @@ func TestCSSolverErrors(t *testing.T) {
 				c.co.Solver, err, c.want)
 		}
 	}
-	if err := CheckRegularizers([]Regularizer{{RegLPlus, 1}}); err == nil {
+	if err := CheckRegularizers([]Regularizer{{Kind: RegLPlus, Lambda: 1}}); err == nil {
 		t.Error("CheckRegularizers accepts lplus without splus")
 	}
 	for _, s := range []string{"", "fista", "POGM", "admm", " pd"} {
@@ -129,10 +134,10 @@ func TestCSLPlusSZeroOrRepeated(t *testing.T) {
 	_, k := noisyCine(nx, ny, nc, nz, nt, 0.01)
 	m := pointMask(nx, ny, nt, 12, 0.2, 5)
 	for _, regs := range [][]Regularizer{
-		{{RegLPlus, 1}, {RegSPlus, 0}},
-		{{RegLPlus, 0}, {RegSPlus, 0.01}},
-		{{RegLPlus, 0}, {RegSPlus, 0}},
-		{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegLPlus, 2}},
+		{{Kind: RegLPlus, Lambda: 1}, {Kind: RegSPlus, Lambda: 0}},
+		{{Kind: RegLPlus, Lambda: 0}, {Kind: RegSPlus, Lambda: 0.01}},
+		{{Kind: RegLPlus, Lambda: 0}, {Kind: RegSPlus, Lambda: 0}},
+		{{Kind: RegLPlus, Lambda: 1}, {Kind: RegSPlus, Lambda: 0.01}, {Kind: RegLPlus, Lambda: 2}},
 	} {
 		if err := CheckRegularizers(regs); err == nil {
 			t.Errorf("CheckRegularizers(%v) accepts it", regs)
@@ -158,9 +163,10 @@ func TestCSSolverMismatchBeforeMaps(t *testing.T) {
 		solver CSSolver
 		regs   []Regularizer
 	}{
-		{CSFISTA, []Regularizer{{RegTV, 0.001}}},
-		{CSPOGM, []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}}},
-		{CSPOGM, []Regularizer{{RegLPlus, 1}, {RegSPlus, 0.01}, {RegWavelet, 0.001}}},
+		{CSFISTA, []Regularizer{{Kind: RegTV, Lambda: 0.001}}},
+		{CSPOGM, []Regularizer{{Kind: RegWavelet, Lambda: 0.001}, {Kind: RegTTV, Lambda: 0.01}}},
+		{CSPOGM, []Regularizer{{Kind: RegLPlus, Lambda: 1}, {Kind: RegSPlus, Lambda: 0.01},
+			{Kind: RegWavelet, Lambda: 0.001}}},
 	} {
 		co := CSOptions{Regularizers: c.regs, Solver: c.solver}
 		_, err := Reconstruct(k, m, Options{Method: MethodCS, CS: co})
@@ -174,7 +180,8 @@ func TestCSSolverMismatchBeforeMaps(t *testing.T) {
 	one := &KSpace{Dims: Dims{NX: nx, NY: ny, NC: nc, NZ: 1, NT: 1},
 		Data: k.Data[:nx*ny*nc]}
 	m1 := pointMask(nx, ny, 1, 12, 0.3, 5)
-	co := CSOptions{Regularizers: []Regularizer{{RegWavelet, 0.001}, {RegTTV, 0.01}},
+	co := CSOptions{Regularizers: []Regularizer{{Kind: RegWavelet, Lambda: 0.001},
+		{Kind: RegTTV, Lambda: 0.01}},
 		Solver: CSFISTA}
 	if _, err := Reconstruct(one, m1, Options{Method: MethodCS, CS: co}); err != nil {
 		t.Errorf("FISTA with wavelet and ttv on one frame: %v", err)

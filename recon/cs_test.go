@@ -320,8 +320,8 @@ func jacobiEigen(a [][]complex128) []float64 {
 
 func TestParseRegularizers(t *testing.T) {
 	rs, err := ParseRegularizers("wavelet=0.005, TTV=1e-3,tv=0")
-	if err != nil || len(rs) != 2 || rs[0] != (Regularizer{RegWavelet, 0.005}) ||
-		rs[1] != (Regularizer{RegTTV, 0.001}) {
+	if err != nil || len(rs) != 2 || rs[0] != (Regularizer{Kind: RegWavelet, Lambda: 0.005}) ||
+		rs[1] != (Regularizer{Kind: RegTTV, Lambda: 0.001}) {
 		t.Fatalf("got %v, %v", rs, err)
 	}
 	if s := FormatRegularizers(rs); s != "wavelet=0.005,ttv=0.001" {
@@ -411,14 +411,16 @@ func TestToleranceWarmup(t *testing.T) {
 		name  string
 		solve func(x []complex64) SolverResult
 	}{
-		{"FISTA", func(x []complex64) SolverResult { return FISTA(diag, b, x, L1{0.1}, o) }},
-		{"POGM", func(x []complex64) SolverResult { return POGM(diag, b, x, L1{0.1}, o) }},
+		{"FISTA", func(x []complex64) SolverResult {
+			return FISTA(diag, b, x, L1{Lambda: 0.1}, o)
+		}},
+		{"POGM", func(x []complex64) SolverResult { return POGM(diag, b, x, L1{Lambda: 0.1}, o) }},
 		{"ADMM", func(x []complex64) SolverResult {
-			return ADMM(diag, b, x, []Term{{Prox: L1{0.1}}}, o)
+			return ADMM(diag, b, x, []Term{{Prox: L1{Lambda: 0.1}}}, o)
 		}},
 		{"PrimalDual", func(x []complex64) SolverResult {
 			return PrimalDual(diag, b, x, []Term{{Op: TemporalDiff{N: 8, NT: 8},
-				Prox: L1{0.1}}}, o)
+				Prox: L1{Lambda: 0.1}}}, o)
 		}},
 	} {
 		if r := c.solve(slices.Clone(b)); r.Iterations != 10 {
