@@ -19,7 +19,9 @@ const MethodCS Method = "cs"
 type RegKind string
 
 // The regularisers CS knows. Each is lambda times a convex penalty of the image series x of
-// one slice (nt frames of nx x ny), after the data scaling that CS documents.
+// one slice (nt frames of nx x ny), after the data scaling that CS documents; with an
+// exponent below 1 (Regularizer.P) the l1 norms of wavelet, tv, ttv and tfft become
+// Chartrand's nonconvex p-shrinkage penalty.
 const (
 	// RegWavelet is the l1 norm of the spatial db2 wavelet coefficients of every frame
 	// (coarsest band excluded), with random cycle spinning (WaveletL1).
@@ -143,14 +145,14 @@ func withExponent(rs []Regularizer, e float64) ([]Regularizer, error) {
 		return rs, nil
 	}
 	rs = slices.Clone(rs)
-	var any bool
+	var applied bool
 	for i := range rs {
 		if shrinks(rs[i].Kind) {
 			rs[i].P = e
-			any = true
+			applied = true
 		}
 	}
-	if !any && len(rs) > 0 {
+	if !applied && len(rs) > 0 {
 		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, ttv or tfft term to "+
 			"apply it to", e)
 	}

@@ -20,8 +20,9 @@
 //     before it starts, and a [Subset] restricts it to what an output needs.
 //   - [CS] minimises data consistency plus any combination of regularisers ([RegKind]:
 //     l1 wavelet, spatial TV, temporal TV, temporal Fourier l1, locally low rank, low rank
-//     plus sparse with [LPlusS]) over all frames of a slice with [FISTA], [POGM], [ADMM] or
-//     [PrimalDual] ([CSSolver]), built from [Prox] and [LinearOp] parts.
+//     plus sparse with [LPlusS]; the l1 terms optionally with the nonconvex p-shrinkage
+//     [PShrink], see [Regularizer]) over all frames of a slice with [FISTA], [POGM], [ADMM]
+//     or [PrimalDual] ([CSSolver]), built from [Prox] and [LinearOp] parts.
 //     [CSTable] holds the measured defaults per modality, mask kind and acceleration;
 //     [CSMagnitude] adds the reference's noise floor ([ResidualNoise]).
 //

@@ -15,7 +15,7 @@ func TestPShrink(t *testing.T) {
 	const thr = 0.7
 	rng := rand.New(rand.NewPCG(3, 4))
 	x := csRandVec(rng, 500)
-	for _, p := range []float64{1, 0.5, 0.3, 0.05} {
+	for _, p := range []float64{1, 0.75, 0.5, 0.25, 0.3, 0.05} {
 		got := append([]complex64(nil), x...)
 		PShrink(got, thr, p)
 		for i, v := range x {

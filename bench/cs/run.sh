@@ -16,13 +16,13 @@ B=/tmp/cmrecon-bench-cs-bin
 case "${1:-quality}" in
 tune)
 	$B -out "$OUT" -tune /tmp/cs-cine.tsv -data phantom \
-		-cs-grid 'wavelet=0.001:0.003,tv=0.001:0.003,ttv=0:0.01:0.03'
+		-cs-grid 'wavelet=0.001:0.003,tv=0.001:0.003,ttv=0:0.01:0.03,p=1:0.5:0.25'
 	$B -out "$OUT" -tune /tmp/cs-mapping.tsv -data t1map,t2map -threads 1 \
-		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.001:0.003'
+		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.001:0.003,p=1:0.5:0.25'
 	$B -out "$OUT" -tune /tmp/cs-perfusion.tsv -data perfusion -threads 1 \
-		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.003:0.01'
+		-cs-grid 'wavelet=0.0005:0.002,tv=0.001:0.003,ttv=0:0.003:0.01,p=1:0.5:0.25'
 	$B -out "$OUT" -tune /tmp/cs-static.tsv -data mchiew,marcsous,brain -threads 1 \
-		-cs-grid 'wavelet=0.0005:0.002,tv=0:0.001:0.003:0.01'
+		-cs-grid 'wavelet=0.0005:0.002,tv=0:0.001:0.003:0.01,p=1:0.75:0.5:0.25'
 	{
 		echo "# Default CS regularisers per modality, mask kind and acceleration (recon.CSTable),"
 		echo "# written by bench/cs/run.sh tune: Cine rows from the cine phantom, Mapping rows"

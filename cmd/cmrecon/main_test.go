@@ -67,7 +67,8 @@ func TestUsage(t *testing.T) {
 	for _, bad := range [][]string{{"--reg", "wavelet"}, {"--reg", "sparkle=1"},
 		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"},
 		{"--lambda-scaling", "snr"},
-		{"--reg", "lplus=1,tv=0.01"}, {"--reg", "splus=0.01"}} {
+		{"--reg", "lplus=1,tv=0.01"}, {"--reg", "splus=0.01"}, {"--reg", "tv=0.01,p=0"},
+		{"--reg", "tv=0.01,p=1.5"}, {"--reg", "llr=0.01,p=0.5"}} {
 		args := append([]string{"recon", "--method", "cs"}, bad...)
 		code, _, errOut := cli(t, append(args, "a", "b")...)
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
@@ -115,7 +116,8 @@ func TestChallengeTree(t *testing.T) {
 			args := []string{"recon", "--method", method, "--output-mode", mode,
 				"--threads", "2", kus, out}
 			if method == "cs" && mode == "full" {
-				args = append(args, "--reg", "wavelet=0.005,ttv=0.01", "--cs-solver", "admm")
+				args = append(args, "--reg", "wavelet=0.005,ttv=0.01,p=0.5", "--cs-solver",
+					"admm")
 			}
 			code, _, errOut := cli(t, args...)
 			if code != 0 {

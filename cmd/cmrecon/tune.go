@@ -31,9 +31,9 @@ func runTune(e *env, args []string) error {
 	scen := fs.String("scenarios", "", "comma-separated scenarios such as Uniform8,ktRadial16 "+
 		"(default: the nine of 2025)")
 	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
-		"ttv=0:0.01': every combination is tried, a lambda of 0 leaving its term out, and one "+
-		"with only one of lplus and splus is skipped (default: wavelet 0.001-0.02 x ttv "+
-		"0-0.03)")
+		"ttv=0:0.01,p=1:0.5': every combination is tried, a lambda of 0 leaving its term out, "+
+		"p sweeping the shrinkage exponent, and one with only one of lplus and splus is "+
+		"skipped (default: wavelet 0.001-0.02 x ttv 0-0.03)")
 	refine := fs.Int("refine", 0, "then search around the best candidate: 1 multiplies and "+
 		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 60)")
