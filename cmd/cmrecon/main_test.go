@@ -570,7 +570,7 @@ func TestTuneCommand(t *testing.T) {
 	full, _ := smallCine(t, dir, "cine_sax.mat")
 	table := filepath.Join(dir, "table.tsv")
 	code, _, errOut := cli(t, "tune", "--out", table, "--scenarios",
-		"ktRadial8,Uniform8", "--grid", "wavelet=0.001:0.01,ttv=0:0.01", "--iters", "10",
+		"ktRadial8,Uniform8", "--grid", "wavelet=0.001:0.01,ttv=0:0.01,p=1:0.5", "--iters", "10",
 		"--threads", "2", full)
 	if code != 0 {
 		t.Fatalf("tune: exit %d: %s", code, errOut)
@@ -579,8 +579,11 @@ func TestTuneCommand(t *testing.T) {
 	if len(tab.Rows) != 2 || tab.Rows[0].Modality != "Cine" {
 		t.Fatalf("table rows %+v, want 2 Cine rows", tab.Rows)
 	}
-	if got := strings.Count(errOut, "msg=tried"); got != 2*4 {
-		t.Errorf("%d evaluations logged, want 8 (2 scenarios x 4 grid points)", got)
+	if got := strings.Count(errOut, "msg=tried"); got != 2*8 {
+		t.Errorf("%d evaluations logged, want 16 (2 scenarios x 8 grid points)", got)
+	}
+	if got := strings.Count(errOut, ",p=0.5"); got != 2*4 {
+		t.Errorf("%d evaluations with p=0.5 logged, want 8", got)
 	}
 
 	out := filepath.Join(dir, "cs.mat")
