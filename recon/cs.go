@@ -58,7 +58,8 @@ const (
 
 var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR, RegLPlus, RegSPlus}
 
-// Regularizer is one term of a CS objective: Lambda times the penalty of Kind.
+// Regularizer is one term of a CS objective: Lambda times the penalty of Kind, shrunk with
+// the exponent P.
 type Regularizer struct {
 	Kind   RegKind
 	Lambda float64
@@ -66,8 +67,9 @@ type Regularizer struct {
 	// P is the exponent of the shrinkage of a wavelet, tv, ttv or tfft term: 0 or 1 is the
 	// l1 norm, a value in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves
 	// the same values at zero and shrinks the large ones less. llr, lplus and splus take
-	// only 0 or 1, and every term of one list has the same exponent (it is written once, as
-	// p=...). The built-in table's rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
+	// only 0 or 1. A list has one exponent, written once as p=..., which its wavelet, tv,
+	// ttv and tfft terms take and its llr, lplus and splus terms ignore. The built-in
+	// table's rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
 	P float64
 }
 
@@ -96,12 +98,12 @@ func ParseRegularizers(s string) ([]Regularizer, error) {
 			return nil, fmt.Errorf("recon: regulariser %q: want kind=lambda", part)
 		}
 		if strings.EqualFold(strings.TrimSpace(k), ExponentName) {
+			if seen {
+				return nil, errors.New("recon: the exponent p given twice")
+			}
 			e, err := parseExponent(v)
 			if err != nil {
 				return nil, err
-			}
-			if seen {
-				return nil, errors.New("recon: the exponent p given twice")
 			}
 			exp, seen = e, true
 			continue
@@ -139,7 +141,7 @@ func parseExponent(v string) (float64, error) {
 }
 
 // withExponent returns rs with P set to e on the terms that shrink (a copy when e is not 0);
-// an exponent with no such term is refused rather than dropped.
+// an exponent with no such term, or with no term at all, is refused rather than dropped.
 func withExponent(rs []Regularizer, e float64) ([]Regularizer, error) {
 	if e == 0 {
 		return rs, nil
@@ -152,9 +154,9 @@ func withExponent(rs []Regularizer, e float64) ([]Regularizer, error) {
 			applied = true
 		}
 	}
-	if !applied && len(rs) > 0 {
-		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, ttv or tfft term to "+
-			"apply it to", e)
+	if !applied {
+		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, ttv or tfft term "+
+			"with a lambda above 0 to apply it to", e)
 	}
 	return rs, nil
 }
@@ -167,7 +169,9 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// FormatRegularizers formats regularisers as ParseRegularizers reads them.
+// FormatRegularizers formats regularisers as ParseRegularizers reads them. The list's
+// exponent is written once, that of its first term with one other than 0 or 1; CS refuses
+// lists whose terms differ in it.
 func FormatRegularizers(rs []Regularizer) string {
 	s := make([]string, len(rs))
 	for i, r := range rs {

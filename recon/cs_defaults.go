@@ -163,12 +163,13 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 		if err == nil {
 			err = checkLPlusS(row.Regs)
 		}
-		if err != nil && len(f) > 4 && splitRegs(f[3], f[4]) {
+		if len(f) > 4 && (err != nil || regsWord(f[4])) && splitRegs(f[3], f[4]) {
 			return nil, fmt.Errorf("recon: CS table line %d: the regularisers are one "+
 				"comma-separated field with no blanks, got %q", line, f[3]+" "+f[4])
 		}
 		if err != nil {
-			return nil, fmt.Errorf("recon: CS table line %d: %w", line, err)
+			return nil, fmt.Errorf("recon: CS table line %d: %s", line,
+				strings.TrimPrefix(err.Error(), "recon: "))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -187,6 +188,15 @@ func splitRegs(regs, note string) bool {
 	rs, err := ParseRegularizers(strings.TrimSuffix(regs, ",") + "," +
 		strings.TrimPrefix(note, ","))
 	return err == nil && len(rs) > 0 && checkLPlusS(rs) == nil
+}
+
+// regsWord reports whether the first word of a row's note starts with a regulariser or the
+// exponent (kind=...), which a note never does: a list cut in two by a blank, even where its
+// first half parses alone.
+func regsWord(note string) bool {
+	k, _, ok := strings.Cut(strings.TrimPrefix(note, ","), "=")
+	k = strings.ToLower(strings.TrimSpace(k))
+	return ok && (k == ExponentName || slices.Contains(regKinds, RegKind(k)))
 }
 
 // WriteTo writes t in the text form ParseCSTable reads.

@@ -205,4 +205,18 @@ func TestCSTableBlankInRegularisers(t *testing.T) {
 	if _, err := ParseCSTable(strings.NewReader(row)); err != nil {
 		t.Errorf("a valid row whose note holds kind=value text: %v", err)
 	}
+
+	// The first half of these parses alone; the exponent after the blank must not be
+	// taken for the note and silently lost.
+	for _, row := range []string{"Cine\tkt-2d\tinf\ttv=0.003,wavelet=0.002 p=0.5\n",
+		"Cine\tkt-2d\tinf\ttv=0.003\tWavelet=0.002\n"} {
+		_, err := ParseCSTable(strings.NewReader(row))
+		if err == nil || !strings.Contains(err.Error(), "no blanks") {
+			t.Errorf("row %q: error %v, want the one about blanks", row, err)
+		}
+	}
+	_, err = ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\ttv=0.003,p=0\n"))
+	if err == nil || strings.Count(err.Error(), "recon:") != 1 {
+		t.Errorf("a bad exponent in a row: error %v, want one prefixed once", err)
+	}
 }

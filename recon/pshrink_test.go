@@ -182,10 +182,16 @@ func TestRegularizerExponent(t *testing.T) {
 	}
 
 	for _, bad := range []string{"tv=1,p=0", "tv=1,p=1.5", "tv=1,p=x", "tv=1,p=0.5,p=0.5",
-		"llr=0.01,p=0.5", "p=nan,tv=1"} {
+		"llr=0.01,p=0.5", "p=nan,tv=1", "p=0.5", "wavelet=0,p=0.5"} {
 		if _, err := ParseRegularizers(bad); err == nil ||
 			!strings.HasPrefix(err.Error(), "recon: ") {
 			t.Errorf("ParseRegularizers(%q): error %v", bad, err)
+		}
+	}
+	for bad, want := range map[string]string{"p=0.5": "no wavelet, tv, ttv or tfft term",
+		"tv=1,p=0.5,p=x": "given twice"} {
+		if _, err := ParseRegularizers(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRegularizers(%q): error %v, want one saying %q", bad, err, want)
 		}
 	}
 	for _, bad := range [][]Regularizer{
