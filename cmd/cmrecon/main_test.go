@@ -760,3 +760,22 @@ func TestNumericFlags(t *testing.T) {
 		t.Errorf("a refused command wrote %s", out)
 	}
 }
+
+// TestShellJoin: the command recorded in a tune table's header pastes back into a shell, as
+// /bin/sh reading it back shows.
+func TestShellJoin(t *testing.T) {
+	args := []string{"--grid", "wavelet=0.002, tv = 0.003", "", "it's", "a/b.mat", "$HOME",
+		"x;y", `back\slash`}
+	got := shellJoin(args)
+	if want := `--grid 'wavelet=0.002, tv = 0.003' '' 'it'\''s' a/b.mat`; !strings.HasPrefix(got,
+		want) {
+		t.Errorf("shellJoin = %s, want it to start %s", got, want)
+	}
+	out, err := exec.Command("/bin/sh", "-c", `printf '%s|' `+got).Output()
+	if err != nil {
+		t.Skipf("no /bin/sh: %v", err)
+	}
+	if want := strings.Join(args, "|") + "|"; string(out) != want {
+		t.Errorf("sh reads %q back as %q, want %q", got, out, want)
+	}
+}

@@ -144,7 +144,7 @@ func runTune(e *env, args []string) error {
 
 	var b strings.Builder
 	b.WriteString(challenge.TuneTableHeader(fmt.Sprintf("cmrecon tune %s\n%d data set(s), "+
-		"%d evaluations, %s\nlambdas for --lambda-scaling %s", strings.Join(args, " "),
+		"%d evaluations, %s\nlambdas for --lambda-scaling %s", shellJoin(args),
 		len(data), len(evals), time.Since(start).Round(time.Second), ls)))
 	if _, err := table.WriteTo(&b); err != nil {
 		return err
@@ -154,6 +154,28 @@ func runTune(e *env, args []string) error {
 	}
 	fmt.Fprint(e.stdout, b.String())
 	return nil
+}
+
+// shellJoin joins args so that a POSIX shell reads them back as they are: an argument that is
+// empty or holds a character other than letters, digits and -_./=:,+@% is put in single
+// quotes, an embedded single quote closed, escaped with a backslash and reopened.
+func shellJoin(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		safe := a != ""
+		for _, r := range a {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+				strings.ContainsRune("-_./=:,+@%", r)) {
+				safe = false
+				break
+			}
+		}
+		q[i] = a
+		if !safe {
+			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(q, " ")
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames it into place.
