@@ -53,6 +53,11 @@ type DemoResult struct {
 	EffectiveR float64       // k-space samples over samples taken
 	Score      metric.Result // against the phantom's ground truth, ranking output
 	Elapsed    time.Duration // reconstruction time, ESPIRiT included
+
+	// Regularizers are, for CS, those it used (DemoOptions.CS.Regs of the mask: the CS
+	// table's row unless the options give a list), before the noise scaling; nil for the
+	// other methods.
+	Regularizers []recon.Regularizer
 }
 
 // RunDemo runs cmrecon's main job on a built-in cine phantom: it makes fully sampled
@@ -116,6 +121,9 @@ func RunDemo(opts DemoOptions) ([]DemoResult, error) {
 
 			r := DemoResult{Scenario: sc, Method: method, EffectiveR: EffectiveR(m),
 				Score: score, Elapsed: elapsed}
+			if method == recon.MethodCS {
+				r.Regularizers = cso.Regs(m)
+			}
 			tiles = append(tiles, PanelImage{Label: fmt.Sprintf("%s SSIM %.3f", method,
 				score.SSIM), Image: img})
 			results = append(results, r)

@@ -226,3 +226,37 @@ func ExampleTune() {
 	// Output:
 	// 2 evaluations; Cine kt-2d +Inf
 }
+
+// RunDemo on a small cine phantom and one mask: zero filling and CS, scored as a validation
+// submission is. CS reports the regularisers it took from the built-in table's Cine row.
+func ExampleRunDemo() {
+	po := phantom.DefaultOptions()
+	po.NX, po.NY, po.NC, po.NZ, po.NT = 96, 64, 4, 1, 4
+	res, err := challenge.RunDemo(challenge.DemoOptions{
+		Phantom:   po,
+		Scenarios: []challenge.Scenario{{Pattern: challenge.Uniform, R: 8}},
+		Methods:   []recon.Method{recon.MethodZeroFilled, recon.MethodCS},
+		Threads:   1,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	zf, cs := res[0], res[1]
+	m, err := challenge.GenerateMask(challenge.MaskSpec{Pattern: challenge.Uniform,
+		NX: po.NX, NY: po.NY, NT: po.NT, R: 8})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	row := recon.DefaultCSTable().Lookup("Cine", m)
+	fmt.Println("CS above zero filling:", cs.Score.SSIM > zf.Score.SSIM)
+	fmt.Println("CS used the Cine row:", recon.FormatRegularizers(cs.Regularizers) ==
+		recon.FormatRegularizers(row))
+	fmt.Println("zero filling has regularisers:", zf.Regularizers != nil)
+	// Output:
+	// CS above zero filling: true
+	// CS used the Cine row: true
+	// zero filling has regularisers: false
+}

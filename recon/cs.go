@@ -705,6 +705,7 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, nz in
 		ws = DefaultWarmStart
 	}
 	p.warmStart(x, ws)
+	given := regs
 	var noise, factor float64
 	if opts.LambdaScaling != LambdaSignal {
 		if noise, err = p.noiseLevel(x, ws); err != nil {
@@ -764,7 +765,8 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, nz in
 	}
 	if opts.Progress != nil {
 		opts.Progress(Progress{Slice: iz, Iteration: res.Iterations, Residual: res.Change,
-			Finished: true, Solved: iz + 1, Total: nz, Noise: noise, LambdaFactor: factor})
+			Finished: true, Solved: iz + 1, Total: nz, Noise: noise, LambdaFactor: factor,
+			Regularizers: given})
 	}
 	return nil
 }

@@ -142,6 +142,11 @@ type Progress struct {
 	// the slice relative to its scale and the factor its lambdas were multiplied by (see
 	// CS); zero otherwise.
 	Noise, LambdaFactor float64
+
+	// Regularizers are, on the Finished report of a CS slice, the regularisers it was
+	// solved with, before the noise scaling multiplied their lambdas by LambdaFactor: a list
+	// that, given as CSOptions.Regularizers, reproduces the slice. Nil otherwise.
+	Regularizers []Regularizer
 }
 
 // SENSEPlan states how SENSE spreads its work and the memory it allocates, beyond its

@@ -62,8 +62,8 @@ func runDemo(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "cmrecon demo: %dx%d cine phantom, %d coils, %d frames; "+
 		"img4ranking scored against the fully sampled RSS (%s rules)\n\n", po.NX, po.NY, po.NC,
 		po.NT, challenge.DemoName)
-	fmt.Fprintf(e.stdout, "%-12s %4s %7s  %-6s %8s %8s %10s %8s\n", "pattern", "R", "eff. R",
-		"method", "SSIM", "PSNR", "NMSE", "time")
+	fmt.Fprintf(e.stdout, "%-12s %4s %7s  %-6s %8s %8s %10s %8s  %s\n", "pattern", "R",
+		"eff. R", "method", "SSIM", "PSNR", "NMSE", "time", "CS regularisers")
 
 	start := time.Now()
 	_, err := challenge.RunDemo(challenge.DemoOptions{
@@ -74,9 +74,13 @@ func runDemo(e *env, args []string) error {
 		CS:      ro.CS,
 		PNG:     *pngDir,
 		Progress: func(r challenge.DemoResult) {
-			fmt.Fprintf(e.stdout, "%-12s %4d %7.2f  %-6s %8.4f %8.2f %10.3e %7.2fs\n",
+			regs := ""
+			if r.Regularizers != nil {
+				regs = "  " + recon.FormatRegularizers(r.Regularizers)
+			}
+			fmt.Fprintf(e.stdout, "%-12s %4d %7.2f  %-6s %8.4f %8.2f %10.3e %7.2fs%s\n",
 				r.Scenario.Pattern, r.Scenario.R, r.EffectiveR, r.Method, r.Score.SSIM,
-				r.Score.PSNR, r.Score.NMSE, r.Elapsed.Seconds())
+				r.Score.PSNR, r.Score.NMSE, r.Elapsed.Seconds(), regs)
 		},
 	})
 	if err != nil {

@@ -724,6 +724,37 @@ func TestCSOneFrameWarning(t *testing.T) {
 	}
 }
 
+// TestCSLogsRegularizers: recon's progress log names the regularisers CS solved each slice
+// with as --reg reads them, before the noise scaling (whose factor it logs beside them), so
+// that a run of the table's defaults can be repeated or varied by hand.
+func TestCSLogsRegularizers(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := smallCine(t, dir, "cine_sax.mat")
+	for _, c := range []struct {
+		scaling, want string
+		factor        bool
+	}{{"noise", `regs="wavelet=0.002,tv=0.001,p=0.5"`, true},
+		{"signal", `regs="wavelet=0.002,tv=0.001,p=0.5"`, false}} {
+		code, _, errOut := cli(t, "recon", "--method", "cs", "--reg",
+			"wavelet=0.002,tv=0.001,p=0.5", "--lambda-scaling", c.scaling, "--iters", "2",
+			"--output-mode", "full", in, filepath.Join(dir, "out.mat"))
+		if code != 0 {
+			t.Fatalf("--lambda-scaling %s: exit %d: %s", c.scaling, code, errOut)
+		}
+		var last string
+		for l := range strings.Lines(errOut) {
+			if strings.Contains(l, "msg=progress") {
+				last = l
+			}
+		}
+		if !strings.Contains(last, c.want) ||
+			strings.Contains(last, "lambda_factor=") != c.factor {
+			t.Errorf("--lambda-scaling %s: last progress line %q: want %s and a "+
+				"lambda_factor %v", c.scaling, last, c.want, c.factor)
+		}
+	}
+}
+
 // TestCSTableMissing: a --cs-table file that cannot be opened is named with the flag, as a
 // malformed one is.
 func TestCSTableMissing(t *testing.T) {

@@ -180,9 +180,13 @@ func (p *progressLog) report(r recon.Progress) {
 		return
 	}
 	var cs []any
-	if r.LambdaFactor > 0 {
-		cs = []any{"noise", fmt.Sprintf("%.4f", r.Noise),
-			"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor), "iterations", r.Iteration}
+	if r.Regularizers != nil {
+		cs = []any{"regs", recon.FormatRegularizers(r.Regularizers)}
+		if r.LambdaFactor > 0 {
+			cs = append(cs, "noise", fmt.Sprintf("%.4f", r.Noise),
+				"lambda_factor", fmt.Sprintf("%.3f", r.LambdaFactor))
+		}
+		cs = append(cs, "iterations", r.Iteration)
 		p.e.log.Debug("cs slice", append([]any{"slice", r.Slice}, cs...)...)
 	}
 	p.mu.Lock()
