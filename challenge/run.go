@@ -100,6 +100,11 @@ type RunFile struct {
 	CSNoise        []float64 `json:"cs_noise,omitempty"`
 	CSLambdaFactor []float64 `json:"cs_lambda_factor,omitempty"`
 
+	// CSRegularizers is, for MethodCS, the regulariser list the file was solved with, as
+	// recon.ParseRegularizers reads it, before the noise scaling (recon.Progress.Regularizers:
+	// the table's row for the file's modality and mask, or the list given).
+	CSRegularizers string `json:"cs_regularizers,omitempty"`
+
 	// EstimatedBytes is the memory the run reserved for the file (see EstimateMemory).
 	EstimatedBytes int64 `json:"estimated_bytes,omitempty"`
 
@@ -602,8 +607,14 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 	ro.Threads = threads
 	var mu sync.Mutex
 	var noise, factors []float64
+	var regs string
 	progress := ro.Progress
 	ro.Progress = func(p recon.Progress) {
+		if p.Finished && p.Regularizers != nil {
+			mu.Lock()
+			regs = recon.FormatRegularizers(p.Regularizers)
+			mu.Unlock()
+		}
 		if p.Finished && p.LambdaFactor > 0 {
 			mu.Lock()
 			for len(factors) <= p.Slice {
@@ -638,7 +649,7 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 		return
 	}
 	rf.Status = StatusDone
-	rf.CSNoise, rf.CSLambdaFactor = noise, factors
+	rf.CSNoise, rf.CSLambdaFactor, rf.CSRegularizers = noise, factors, regs
 	rf.Mask, rf.MaskSource = fr.Mask, fr.MaskSource
 	rf.OutputDims = fr.OutputDims
 }

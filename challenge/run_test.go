@@ -385,8 +385,8 @@ func TestRunSettingsMismatch(t *testing.T) {
 // TestRunSettingsRace starts two shards of one tree at the same moment, one zero-filled and
 // one CS: whichever claims the output folder first runs, the other must be refused, so that
 // the tree never holds two reconstructions. It also checks that a change of the CS
-// regularisers counts as other settings, and that the report gives each file's noise level
-// and lambda factor per slice.
+// regularisers counts as other settings, and that the report gives each file's regularisers
+// and its noise level and lambda factor per slice.
 func TestRunSettingsRace(t *testing.T) {
 	tree, _ := simulatedTree(t, 1)
 	for range 3 {
@@ -419,6 +419,10 @@ func TestRunSettingsRace(t *testing.T) {
 		if len(f.CSNoise) != nz || len(f.CSLambdaFactor) != nz || !(f.CSLambdaFactor[0] > 0) {
 			t.Errorf("%s: %d slices, CS noise %v, lambda factors %v", f.Input, nz, f.CSNoise,
 				f.CSLambdaFactor)
+		}
+		if f.CSRegularizers != "tv=0.003" {
+			t.Errorf("%s: CS regularisers %q in the report, want tv=0.003", f.Input,
+				f.CSRegularizers)
 		}
 	}
 	cs.Recon.CS.Regularizers[0].Lambda = 0.01
