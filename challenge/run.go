@@ -395,6 +395,9 @@ func claimSettings(out, want string) error {
 		return fmt.Errorf("challenge: %s: %w", out, err)
 	}
 	_, werr := tmp.WriteString(want + "\n")
+	if werr == nil {
+		werr = tmp.Chmod(0o644) // CreateTemp makes the file private
+	}
 	if cerr := tmp.Close(); werr == nil {
 		werr = cerr
 	}
@@ -469,8 +472,8 @@ func previousRun(out string, s Shard) map[string]RunFile {
 }
 
 // plan records every file of the shard and returns those still to do. A file skipped
-// because its output is complete keeps the figures (time, memory, mask) of the previous
-// run that made it, when that run's report has them.
+// because its output is complete keeps the figures (time, memory, mask, CS regularisers and
+// noise) of the previous run that made it, when that run's report has them.
 func (r *RunReport) plan(opts RunOptions, files []TreeFile, prev map[string]RunFile) []job {
 	var todo []job
 	for _, f := range files {
@@ -492,6 +495,8 @@ func (r *RunReport) plan(opts RunOptions, files []TreeFile, prev map[string]RunF
 				p.Status == StatusSkipped) {
 				rf.Mask, rf.MaskSource, rf.Seconds = p.Mask, p.MaskSource, p.Seconds
 				rf.EstimatedBytes, rf.PeakHeapBytes = p.EstimatedBytes, p.PeakHeapBytes
+				rf.CSNoise, rf.CSLambdaFactor = p.CSNoise, p.CSLambdaFactor
+				rf.CSRegularizers = p.CSRegularizers
 			}
 			rf.Status = StatusSkipped
 			r.Files = append(r.Files, rf)

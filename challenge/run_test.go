@@ -425,6 +425,20 @@ func TestRunSettingsRace(t *testing.T) {
 				f.CSRegularizers)
 		}
 	}
+	again, err := Run(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range again.Files {
+		if f.Status != StatusSkipped || f.CSRegularizers != "tv=0.003" || len(f.CSNoise) == 0 {
+			t.Errorf("%s resumed: status %s, CS regularisers %q, noise %v: want skipped with "+
+				"those of the run that made it", f.Input, f.Status, f.CSRegularizers, f.CSNoise)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(out, SettingsName)); err != nil ||
+		fi.Mode().Perm()&0o044 != 0o044 {
+		t.Errorf("settings file: %v, mode %v: want readable by group and others", err, fi)
+	}
 	cs.Recon.CS.Regularizers[0].Lambda = 0.01
 	if _, err := Run(context.Background(), cs); err == nil ||
 		!strings.Contains(err.Error(), "regs=tv=0.003") {

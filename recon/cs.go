@@ -99,7 +99,7 @@ func ParseRegularizers(s string) ([]Regularizer, error) {
 		}
 		if strings.EqualFold(strings.TrimSpace(k), ExponentName) {
 			if seen {
-				return nil, errors.New("recon: the exponent p given twice")
+				return nil, errors.New("recon: the exponent p is given twice")
 			}
 			e, err := parseExponent(v)
 			if err != nil {
@@ -119,7 +119,7 @@ func ParseRegularizers(s string) ([]Regularizer, error) {
 				"non-negative number", kind, v)
 		}
 		if slices.ContainsFunc(out, func(r Regularizer) bool { return r.Kind == kind }) {
-			return nil, fmt.Errorf("recon: regulariser %s given twice", kind)
+			return nil, fmt.Errorf("recon: regulariser %s is given twice", kind)
 		}
 		if lam > 0 {
 			out = append(out, Regularizer{Kind: kind, Lambda: lam})
@@ -899,7 +899,7 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		}
 		isExp := strings.EqualFold(strings.TrimSpace(k), ExponentName)
 		if isExp && exps {
-			return nil, errors.New("recon: grid term p given twice")
+			return nil, errors.New("recon: grid term p is given twice")
 		}
 		exps = exps || isExp
 		var next []combo
@@ -921,7 +921,7 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 				if len(r) > 0 && slices.ContainsFunc(c, func(x Regularizer) bool {
 					return x.Kind == r[0].Kind
 				}) {
-					return nil, fmt.Errorf("recon: grid term %s given twice", r[0].Kind)
+					return nil, fmt.Errorf("recon: grid term %s is given twice", r[0].Kind)
 				}
 				next = append(next, combo{regs: append(c, r...), exp: g.exp})
 			}

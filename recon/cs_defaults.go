@@ -101,8 +101,10 @@ type CSTableRow struct {
 //	modality  kind  max_r  regularisers  [note...]
 //
 // separated by blanks, e.g. "Cine kt-2d 8 wavelet=0.004,ttv=0.02 ssim=0.91"; max_r may be
-// "inf". Lines starting with # are comments. cmrecon tune writes such tables; the table
-// built into cmrecon is DefaultCSTable.
+// "inf". Lines starting with # are comments. Modalities match whatever their case; two rows
+// of one modality, kind and max_r are refused. cmrecon tune writes such tables; the table
+// built into cmrecon is DefaultCSTable. A table may cover only some modalities and masks:
+// CSOptions.Regs takes the built-in row for the others.
 type CSTable struct {
 	Rows []CSTableRow
 }
@@ -134,9 +136,14 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 	t := &CSTable{}
 	sc := bufio.NewScanner(r)
 	line := 0
+	seen := map[string]int{} // modality (lower case), kind and max_r: the line of that row
 	for sc.Scan() {
 		line++
-		s := strings.TrimSpace(sc.Text())
+		s := sc.Text()
+		if line == 1 {
+			s = strings.TrimPrefix(s, "\ufeff") // a byte-order mark some editors write
+		}
+		s = strings.TrimSpace(s)
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
@@ -171,6 +178,13 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 			return nil, fmt.Errorf("recon: CS table line %d: %s", line,
 				strings.TrimPrefix(err.Error(), "recon: "))
 		}
+		key := strings.ToLower(row.Modality) + " " + string(row.Kind) + " " +
+			strconv.FormatFloat(row.MaxR, 'g', -1, 64)
+		if prev, ok := seen[key]; ok {
+			return nil, fmt.Errorf("recon: CS table line %d: a second row for %s %s max_r "+
+				"%s (the first is line %d)", line, row.Modality, row.Kind, f[2], prev)
+		}
+		seen[key] = line
 		t.Rows = append(t.Rows, row)
 	}
 	if err := sc.Err(); err != nil {
@@ -218,36 +232,47 @@ func (t *CSTable) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// Lookup returns the regularisers for data of the given modality sampled with m: among the
-// rows of m's kind for that modality (or, when it has none, for AnyModality), the one with
-// the smallest MaxR not below m's acceleration, else the one with the largest MaxR. When
+// Lookup returns the regularisers for data of the given modality sampled with m, those of
+// Row, or nil when it finds none.
+func (t *CSTable) Lookup(modality string, m *Mask) []Regularizer {
+	row := t.Row(modality, m)
+	if row == nil {
+		return nil
+	}
+	return slices.Clone(row.Regs)
+}
+
+// Row returns the row for data of the given modality sampled with m: among the rows of m's
+// kind for that modality (or, when it has none, for AnyModality), the one with the smallest
+// MaxR not below m's acceleration (ClassifyMask), else the one with the largest MaxR. When
 // no row has m's kind, the rows of the nearest kind serve in the same way (kt-lines and
 // lines stand in for each other, as both sample whole phase-encoding lines; any kind for
-// kt-2d). It returns nil only for a table with no row for the modality or AnyModality.
-func (t *CSTable) Lookup(modality string, m *Mask) []Regularizer {
+// kt-2d). It returns nil only for a table with no row for the modality or AnyModality. The
+// row is the table's own: the caller must not modify it.
+func (t *CSTable) Row(modality string, m *Mask) *CSTableRow {
 	kind, r := ClassifyMask(m)
 	for _, k := range kindFallback[kind] {
-		if regs := t.lookup(modality, k, r); regs != nil {
-			return regs
+		if row := t.row(modality, k, r); row != nil {
+			return row
 		}
 	}
 	return nil
 }
 
-// kindFallback lists, for each mask kind, the kinds whose rows Lookup tries in order.
+// kindFallback lists, for each mask kind, the kinds whose rows Row tries in order.
 var kindFallback = map[MaskKind][]MaskKind{
 	MaskLines:   {MaskLines, MaskKtLines, MaskKt2D},
 	MaskKtLines: {MaskKtLines, MaskLines, MaskKt2D},
 	MaskKt2D:    {MaskKt2D, MaskKtLines, MaskLines},
 }
 
-// lookup is Lookup for one kind of mask of acceleration r.
-func (t *CSTable) lookup(modality string, kind MaskKind, r float64) []Regularizer {
+// row is Row for one kind of mask of acceleration r.
+func (t *CSTable) row(modality string, kind MaskKind, r float64) *CSTableRow {
 	pick := func(mod string) *CSTableRow {
 		var best *CSTableRow
 		for i := range t.Rows {
 			row := &t.Rows[i]
-			if row.Modality != mod || row.Kind != kind {
+			if !strings.EqualFold(row.Modality, mod) || row.Kind != kind {
 				continue
 			}
 			switch {
@@ -263,14 +288,10 @@ func (t *CSTable) lookup(modality string, kind MaskKind, r float64) []Regularize
 		}
 		return best
 	}
-	row := pick(modality)
-	if row == nil {
-		row = pick(AnyModality)
+	if row := pick(modality); row != nil {
+		return row
 	}
-	if row == nil {
-		return nil
-	}
-	return slices.Clone(row.Regs)
+	return pick(AnyModality)
 }
 
 // DefaultRegularizers returns the regularisers CS uses for data of the given modality

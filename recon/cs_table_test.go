@@ -53,7 +53,7 @@ Cine	kt-2d	12	wavelet=0.002
 		{"Mapping", pointMaskR(4), "tv=0.01"},
 		{"Cine", lineMaskAll, "llr=0.02"},
 		{"Cine", lineMask(24, 24, 2, 4, 4, true), "llr=0.02"}, // no kt-lines row: lines rows
-
+		{"cine", pointMaskR(4), "wavelet=0.001"},              // modalities match in any case
 	}
 	for _, c := range cases {
 		kind, r := ClassifyMask(c.m)
@@ -63,10 +63,15 @@ Cine	kt-2d	12	wavelet=0.002
 	}
 
 	for _, bad := range []string{"", "# only\n", "Cine kt-2d 6\n", "Cine blobs 6 tv=1\n",
-		"Cine lines -1 tv=1\n", "Cine lines 4 tv=x\n", "Cine lines 4 tv=0\n"} {
+		"Cine lines -1 tv=1\n", "Cine lines 4 tv=x\n", "Cine lines 4 tv=0\n",
+		"Cine lines 4 tv=1\ncine lines 4.0 tv=2\n"} { // the last: the same row twice
 		if _, err := ParseCSTable(strings.NewReader(bad)); err == nil {
 			t.Errorf("ParseCSTable(%q) accepted", bad)
 		}
+	}
+	if bom, err := ParseCSTable(strings.NewReader("\ufeffCine lines 4 tv=1\n")); err != nil ||
+		bom.Rows[0].Modality != "Cine" {
+		t.Errorf("a table after a byte-order mark: %v, %+v", err, bom)
 	}
 	if DefaultCSTable().Lookup("Cine", lineMaskAll) == nil {
 		t.Error("the built-in table has no row for a line mask")

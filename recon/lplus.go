@@ -176,7 +176,7 @@ func checkLPlusS(regs []Regularizer) error {
 	}
 	switch {
 	case count[0] > 1 || count[1] > 1:
-		return errors.New("recon: low rank plus sparse: lplus or splus given twice")
+		return errors.New("recon: low rank plus sparse: lplus or splus is given twice")
 	case count[0] != count[1] || zero:
 		return errors.New("recon: low rank plus sparse needs both lplus and splus with " +
 			"lambda > 0 (either alone leaves the other part unregularised)")

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/cmrecon/cmrecon/recon"
 )
@@ -41,7 +43,8 @@ func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 			"(primal-dual); fista and pogm take one regulariser other than tv and ttv "+
 			"(default: fista for one such regulariser, admm otherwise)"+solverEnv),
 		table: fs.String("cs-table", table, "CS defaults table written by cmrecon tune "+
-			"(default: the built-in table)"+tableEnv),
+			"(default: the built-in table, which also serves the modalities and masks the "+
+			"table has no row for)"+tableEnv),
 		floor: fs.String("noise-floor", floor, "CS magnitude: auto (estimate the reference's "+
 			"RSS noise floor from the data residual and add it) or off (the denoised "+
 			"image)"+floorEnv),
@@ -69,8 +72,12 @@ func (f *csFlags) apply(o *recon.Options) error {
 	if err != nil {
 		return fmt.Errorf("--reg: %w", err)
 	}
-	if *f.reg != "" && len(regs) == 0 {
-		return fmt.Errorf("--reg %q: every lambda is zero", *f.reg)
+	switch {
+	case *f.reg != "" && strings.TrimSpace(*f.reg) == "":
+		return errors.New("--reg is blank: give kind=lambda pairs, or leave it out for the " +
+			"table's defaults")
+	case *f.reg != "" && len(regs) == 0:
+		return fmt.Errorf("--reg %q: no regulariser with a lambda above 0", *f.reg)
 	}
 	if err := recon.CheckRegularizers(regs); err != nil {
 		return fmt.Errorf("--reg: %w", err)

@@ -68,11 +68,19 @@ func TestUsage(t *testing.T) {
 		{"--reg", "tv=-1"}, {"--reg", "tv=0"}, {"--cs-solver", "magic"}, {"--noise-floor", "on"},
 		{"--lambda-scaling", "snr"},
 		{"--reg", "lplus=1,tv=0.01"}, {"--reg", "splus=0.01"}, {"--reg", "tv=0.01,p=0"},
-		{"--reg", "tv=0.01,p=1.5"}, {"--reg", "llr=0.01,p=0.5"}} {
+		{"--reg", "tv=0.01,p=1.5"}, {"--reg", "llr=0.01,p=0.5"}, {"--reg", " "},
+		{"--reg", "p=1"}} {
 		args := append([]string{"recon", "--method", "cs"}, bad...)
 		code, _, errOut := cli(t, append(args, "a", "b")...)
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 			t.Errorf("recon %v: exit %d, want 2 and one line, stderr %q", bad, code, errOut)
+		}
+	}
+	for reg, want := range map[string]string{" ": "--reg is blank",
+		"p=1": "no regulariser with a lambda above 0"} {
+		_, _, errOut := cli(t, "recon", "--method", "cs", "--reg", reg, "a", "b")
+		if !strings.Contains(errOut, want) {
+			t.Errorf("--reg %q: the message %q does not say %q", reg, errOut, want)
 		}
 	}
 	_, _, errOut := cli(t, "recon", "--method", "cs", "--cs-solver", "magic", "a", "b")
@@ -579,6 +587,10 @@ func TestTuneCommand(t *testing.T) {
 	if len(tab.Rows) != 2 || tab.Rows[0].Modality != "Cine" {
 		t.Fatalf("table rows %+v, want 2 Cine rows", tab.Rows)
 	}
+	if fi, err := os.Stat(table); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("table file: %v, mode %v: want 0644 (readable in a container run as "+
+			"another user)", err, fi)
+	}
 	if got := strings.Count(errOut, "msg=tried"); got != 2*8 {
 		t.Errorf("%d evaluations logged, want 16 (2 scenarios x 8 grid points)", got)
 	}
@@ -597,6 +609,18 @@ func TestTuneCommand(t *testing.T) {
 	}
 	if code, _, _ := cli(t, "tune", "--out", table); code != 2 {
 		t.Errorf("tune without data: exit %d, want 2", code)
+	}
+
+	// An --out that cannot be written fails before the search, naming the path given.
+	for _, bad := range []string{filepath.Join(dir, "absent", "t.tsv"), dir} {
+		code, _, errOut := cli(t, "tune", "--out", bad, "--scenarios", "Uniform8", "--iters",
+			"10", full)
+		msg := lastLine(errOut)
+		if code != 1 || !strings.Contains(msg, "--out: "+bad+": ") ||
+			strings.Contains(msg, ".tmp") || strings.Contains(errOut, "msg=tried") {
+			t.Errorf("tune --out %s: exit %d, %q: want exit 1 naming the path, before any "+
+				"evaluation", bad, code, msg)
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -57,6 +59,9 @@ func runTune(e *env, args []string) error {
 	}
 	if *out == "" {
 		return usage("--out is required")
+	}
+	if err := checkWritable(*out); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	if len(files) == 0 && !*usePhantom {
 		return usage("no training data: give fully sampled files or --phantom")
@@ -178,24 +183,51 @@ func shellJoin(args []string) string {
 	return strings.Join(q, " ")
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it into place.
+// checkWritable reports, before a long computation, whether path can be written as
+// writeFileAtomic writes it: whether its folder takes a new file and path is not a folder.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s: a folder, not a file", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".cmrecon-*.tmp")
+	if err != nil {
+		return fmt.Errorf("%s: cannot write in its folder: %w", path, unwrapPath(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// unwrapPath returns the error under a *fs.PathError, whose path is that of a temporary
+// file the user never named.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// writeFileAtomic writes data to a temporary file beside path, readable by all (0644, as
+// os.WriteFile would make it under the usual umask), and renames it into place. Its errors
+// name path, not the temporary file.
 func writeFileAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".cmrecon-*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
 		os.Remove(f.Name())
-		return err
+		return fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
 	return nil
 }
