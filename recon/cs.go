@@ -881,7 +881,8 @@ func CSMagnitude(y *KSpace, m *Mask, maps *CoilMaps, opts CSOptions) (*Image, er
 // exponent (Regularizer.P) of the other terms. A lambda of 0 leaves its term out of that
 // combination, and a combination left with no term, with only one of lplus and splus, or
 // with an exponent below 1 and no term that shrinks, is dropped (CS cannot use it); a grid
-// of nothing but such combinations is an error. The empty string gives nil.
+// of nothing but such combinations, or with exponents below 1 and no wavelet, tv, ttv or
+// tfft lambda above 0 at all, is an error. The empty string gives nil.
 func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
@@ -891,7 +892,7 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		exp  float64
 	}
 	grid := []combo{{}}
-	var exps bool
+	var exps, below1, shrinking bool
 	for part := range strings.SplitSeq(s, ",") {
 		k, vs, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
@@ -910,6 +911,7 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 					if err != nil {
 						return nil, err
 					}
+					below1 = below1 || e != 0
 					next = append(next, combo{regs: g.regs, exp: e})
 					continue
 				}
@@ -917,6 +919,7 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 				if err != nil {
 					return nil, err
 				}
+				shrinking = shrinking || len(r) > 0 && shrinks(r[0].Kind)
 				c := slices.Clone(g.regs)
 				if len(r) > 0 && slices.ContainsFunc(c, func(x Regularizer) bool {
 					return x.Kind == r[0].Kind
@@ -927,6 +930,10 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 			}
 		}
 		grid = next
+	}
+	if below1 && !shrinking {
+		return nil, fmt.Errorf("recon: grid %q: p sweeps the exponent of wavelet, tv, ttv "+
+			"and tfft terms, and the grid has none above 0", s)
 	}
 	var out [][]Regularizer
 	var half bool

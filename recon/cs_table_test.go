@@ -121,6 +121,20 @@ func TestParseRegularizerGrid(t *testing.T) {
 		t.Error("a grid of zeros only was accepted")
 	}
 
+	// An exponent sweep over terms that never shrink is refused, not cut down silently to
+	// its p=1 points; one whose shrinking terms are 0 in some combinations is not.
+	for _, g := range []string{"llr=0.01,p=1:0.5", "lplus=1,splus=0.01,p=1:0.5"} {
+		if _, err := ParseRegularizerGrid(g); err == nil ||
+			!strings.Contains(err.Error(), "none above 0") {
+			t.Errorf("grid %q: error %v, want one saying no term takes p", g, err)
+		}
+	}
+	if g, err := ParseRegularizerGrid("llr=0.01,wavelet=0:0.001,p=1:0.5"); err != nil ||
+		len(g) != 3 {
+		t.Errorf("grid with a shrinking term of lambda 0 and p: %v, %v; want 3 "+
+			"combinations", g, err)
+	}
+
 	// A grid whose every combination holds half of the L+S pair is refused with a message
 	// that says so (it used to claim that all lambdas were 0).
 	for _, half := range []string{"lplus=1:2", "lplus=0:1,splus=0"} {
