@@ -2,6 +2,8 @@ package challenge
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cmrecon/cmrecon/recon"
@@ -43,5 +45,45 @@ func TestSearchRefinesConvexStart(t *testing.T) {
 	if only.Regs[0].P != 0.5 || math.Abs(only.SSIM-0.90) > 1e-12 {
 		t.Errorf("nonconvex grid alone: %+v (SSIM %.4f), want its own peak 0.90", only.Regs,
 			only.SSIM)
+	}
+}
+
+// TestDefaultTableRowPerScenario: a line mask of the challenge's 2025 scenarios, at any of
+// the matrix sizes the challenge's files have (../shared/docs/cmrxrecon-data.md), gets the
+// built-in table's row tuned for that scenario, although its acceleration outside the
+// calibration lines differs from the tuned one (Uniform 8: 7.79 to 8.27 against 7.91 on the
+// phantom); the row bounds lie halfway between the tuned scenarios (boundRows). For the rows
+// of every other modality, tuned on files of one frame, where Uniform and ktGaussian masks
+// are both of kind lines, a Uniform mask may get the ktGaussian row of its R. ktRadial is
+// left out: its spokes do not scale with the matrix, so its acceleration does (4.7 on the
+// phantom, 7.4 at 448x162 for ktRadial 8), and the nearest tuned row is another scenario's.
+func TestDefaultTableRowPerScenario(t *testing.T) {
+	sizes := [][2]int{{512, 246}, {512, 204}, {512, 162}, {448, 204}, {448, 168}, {416, 168},
+		{448, 180}, {512, 144}, {384, 116}, {448, 162}, {442, 198}, {256, 255}}
+	table := recon.DefaultCSTable()
+	for _, mod := range []string{"Cine", "Mapping", "Perfusion", recon.AnyModality} {
+		for _, sc := range Scenarios2025() {
+			if sc.Pattern == KtRadial || mod == recon.AnyModality && sc.Pattern != Uniform {
+				continue
+			}
+			for _, s := range sizes {
+				m, err := GenerateMask(MaskSpec{Pattern: sc.Pattern, NX: s[0], NY: s[1],
+					NT: 12, R: sc.R, Seed: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				row := table.Row(mod, m)
+				want := []string{sc.String()}
+				if mod == recon.AnyModality { // tuned on one frame: ktGaussian is lines too
+					want = []string{sc.String(), Scenario{KtGaussian, sc.R}.String()}
+				}
+				if row == nil || row.Modality != mod || !slices.ContainsFunc(want,
+					func(w string) bool { return strings.HasPrefix(row.Note, w+" ") }) {
+					_, r := recon.ClassifyMask(m)
+					t.Errorf("%s %s at %dx%d (R %.2f outside calibration): row %+v", mod, sc,
+						s[0], s[1], r, row)
+				}
+			}
+		}
 	}
 }
