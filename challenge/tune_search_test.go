@@ -87,3 +87,39 @@ func TestDefaultTableRowPerScenario(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundRows: rows are ordered by modality, kind and R; each bound is the geometric mean
+// of its largest R and the next row's smallest (rounded up to 0.01), never below its own
+// largest R when the two overlap; the last row of a modality and kind is open.
+func TestBoundRows(t *testing.T) {
+	row := func(mod string, kind recon.MaskKind, minR, maxR float64) tunedRow {
+		return tunedRow{minR: minR, row: recon.CSTableRow{Modality: mod, Kind: kind,
+			MaxR: maxR}}
+	}
+	got := boundRows([]tunedRow{
+		row("Cine", recon.MaskLines, 16, 18), row("Cine", recon.MaskLines, 7.9, 8),
+		row("Cine", recon.MaskKt2D, 9, 9.5), row("Cine", recon.MaskKt2D, 4.7, 10),
+		row("*", recon.MaskLines, 8, 8),
+	}).Rows
+	want := []struct {
+		mod  string
+		kind recon.MaskKind
+		maxR float64
+	}{
+		{"*", recon.MaskLines, math.Inf(1)},
+		{"Cine", recon.MaskKt2D, 9.5},  // overlaps the next (4.7 to 10): its own largest R
+		{"Cine", recon.MaskKt2D, math.Inf(1)},
+		{"Cine", recon.MaskLines, 11.32}, // sqrt(8 * 16) = 11.3137
+		{"Cine", recon.MaskLines, math.Inf(1)},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Modality != w.mod || g.Kind != w.kind || g.MaxR != w.maxR {
+			t.Errorf("row %d: %s %s %g, want %s %s %g", i, g.Modality, g.Kind, g.MaxR, w.mod,
+				w.kind, w.maxR)
+		}
+	}
+}
