@@ -107,7 +107,7 @@ func TestBoundRows(t *testing.T) {
 		maxR float64
 	}{
 		{"*", recon.MaskLines, math.Inf(1)},
-		{"Cine", recon.MaskKt2D, 9.5},  // overlaps the next (4.7 to 10): its own largest R
+		{"Cine", recon.MaskKt2D, 9.5}, // overlaps the next (4.7 to 10): its own largest R
 		{"Cine", recon.MaskKt2D, math.Inf(1)},
 		{"Cine", recon.MaskLines, 11.32}, // sqrt(8 * 16) = 11.3137
 		{"Cine", recon.MaskLines, math.Inf(1)},
