@@ -645,6 +645,14 @@ func TestUnusedFlagWarning(t *testing.T) {
 				errOut, c.flag)
 		}
 	}
+
+	// A bad value of an unused flag is refused without first being called unused.
+	code, _, errOut := cli(t, "recon", "--method", "sense", "--reg", "tv=0.01,p=2", full,
+		filepath.Join(dir, "bad.mat"))
+	if code != 2 || strings.Contains(errOut, "flag not used") {
+		t.Errorf("recon --method sense --reg p=2: exit %d, %q; want 2 and no unused-flag "+
+			"warning", code, errOut)
+	}
 }
 
 // readTable reads the CS table that tune wrote to path.

@@ -96,11 +96,13 @@ func runRecon(e *env, args []string) error {
 	ro := recon.Options{Method: m, Threads: *threads, Lambda: *lambda, Iterations: *iters,
 		Tolerance: *tol, Solver: sv, MaxMemory: budget,
 		Plan: func(p recon.Plan) { logPlan(e, p) }}
-	if err := checkSolverFlags(e, fs, m, ro); err != nil {
+	// The values are checked before the warnings of flags the method does not use, so that
+	// a bad value is not first called unused and then refused.
+	if err := csf.apply(&ro); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
 		return errUsage
 	}
-	if err := csf.apply(&ro); err != nil {
+	if err := checkSolverFlags(e, fs, m, ro); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon recon: %v\n", err)
 		return errUsage
 	}

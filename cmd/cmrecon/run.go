@@ -112,11 +112,11 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 			*solver)
 		return errUsage
 	}
-	if err := checkSolverFlags(e, fs, opts.Recon.Method, opts.Recon); err != nil {
+	if err := csf.apply(&opts.Recon); err != nil { // before the unused-flag warnings
 		fmt.Fprintf(e.stderr, "cmrecon %s: %v\n", name, err)
 		return errUsage
 	}
-	if err := csf.apply(&opts.Recon); err != nil {
+	if err := checkSolverFlags(e, fs, opts.Recon.Method, opts.Recon); err != nil {
 		fmt.Fprintf(e.stderr, "cmrecon %s: %v\n", name, err)
 		return errUsage
 	}
