@@ -124,9 +124,11 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 })
 
 // TODO: the built-in Cine, Mapping and Perfusion rows were tuned on package phantom's cine,
-// T1/T2-mapping and perfusion series, not on real hearts, and the rows for every other
-// modality (T1rho, LGE, flow, black blood, T1w/T2w) on three static brain and phantom
-// files; retune with cmrecon tune on the challenge's training data.
+// T1/T2-mapping and perfusion series at 256x108, not on real hearts nor at the challenge's
+// matrix sizes (at 448x162 other rows score up to 0.004 higher; QUALITY.md, Tuning), and
+// the rows for every other modality (T1rho, LGE, flow, black blood, T1w/T2w) on three
+// static brain and phantom files; retune with cmrecon tune on the challenge's training
+// data.
 
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
 // package, written by bench/cs/run.sh tune with challenge.Tune, the library of cmrecon tune;
