@@ -132,8 +132,8 @@ type tuneProblem struct {
 // sampled root sum of squares with the challenge's metric, and keeps the set with the best
 // mean SSIM (see TuneOptions.Refine for the search around it). It returns the table of the
 // winners, one row per modality and scenario (rows of one kind and modality ordered by
-// acceleration, each bounded halfway to the next, the last open-ended; see boundRows), and
-// every evaluation. The table's notes record the
+// acceleration, each serving up to the geometric mean of its largest acceleration and the
+// next row's smallest, the last open-ended), and every evaluation. The table's notes record the
 // mean SSIM, PSNR and NMSE and the number of data sets.
 func Tune(opts TuneOptions) (*recon.CSTable, []TuneEval, error) {
 	if len(opts.Data) == 0 {
