@@ -77,6 +77,12 @@ type Regularizer struct {
 // its terms, as in "wavelet=0.0005,tv=0.002,p=0.5".
 const ExponentName = "p"
 
+// temporal reports whether regularisers of kind k act across frames; CS ignores them on
+// data of one frame.
+func temporal(k RegKind) bool {
+	return k == RegTTV || k == RegTFFT || k == RegLLR || k == RegLPlus || k == RegSPlus
+}
+
 // shrinks reports whether P applies to regularisers of kind k.
 func shrinks(k RegKind) bool {
 	return k == RegWavelet || k == RegTV || k == RegTTV || k == RegTFFT
@@ -706,6 +712,11 @@ func (p *csSlice) solve(x []complex64, regs []Regularizer, opts CSOptions, nz in
 	}
 	p.warmStart(x, ws)
 	given := regs
+	if p.nt == 1 {
+		given = slices.DeleteFunc(slices.Clone(regs), func(r Regularizer) bool {
+			return temporal(r.Kind)
+		})
+	}
 	var noise, factor float64
 	if opts.LambdaScaling != LambdaSignal {
 		if noise, err = p.noiseLevel(x, ws); err != nil {

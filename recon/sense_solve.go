@@ -144,8 +144,9 @@ type Progress struct {
 	Noise, LambdaFactor float64
 
 	// Regularizers are, on the Finished report of a CS slice, the regularisers it was
-	// solved with, before the noise scaling multiplied their lambdas by LambdaFactor: a list
-	// that, given as CSOptions.Regularizers, reproduces the slice. Nil otherwise.
+	// solved with (without the temporal ones on data of one frame, which CS ignores), before
+	// the noise scaling multiplied their lambdas by LambdaFactor: a list that, given as
+	// CSOptions.Regularizers, reproduces the slice. Nil otherwise.
 	Regularizers []Regularizer
 }
 

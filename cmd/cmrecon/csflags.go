@@ -133,22 +133,31 @@ func readCSTable(path string) (*recon.CSTable, error) {
 	return t, nil
 }
 
-// warnNoTerm warns when every regulariser of o is temporal and the data have one frame:
-// CS then ignores them all, and its output is the CG-SENSE start it begins from.
+// warnNoTerm warns when --reg has temporal regularisers and the data have one frame: CS
+// ignores them, and when every term is temporal its output is the CG-SENSE start it begins
+// from.
 func warnNoTerm(e *env, o recon.Options, nt int) {
 	regs := o.CS.Regularizers
 	if o.Method != recon.MethodCS || nt != 1 || len(regs) == 0 {
 		return
 	}
+	var ignored []recon.Regularizer
 	for _, r := range regs {
 		switch r.Kind {
 		case recon.RegTTV, recon.RegTFFT, recon.RegLLR, recon.RegLPlus, recon.RegSPlus:
-		default:
-			return
+			ignored = append(ignored, r)
 		}
 	}
-	e.log.Warn("every --reg term is temporal and the data have one frame, so CS ignored "+
-		"them: the output is its CG-SENSE start", "reg", recon.FormatRegularizers(regs))
+	switch len(ignored) {
+	case 0:
+	case len(regs):
+		e.log.Warn("every --reg term is temporal and the data have one frame, so CS "+
+			"ignored them: the output is its CG-SENSE start",
+			"reg", recon.FormatRegularizers(regs))
+	default:
+		e.log.Warn("the data have one frame, so CS ignored the temporal --reg terms",
+			"ignored", recon.FormatRegularizers(ignored))
+	}
 }
 
 // methodFlags are the flags that only some methods read.

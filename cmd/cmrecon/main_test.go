@@ -722,7 +722,8 @@ func TestTuneSolverMismatch(t *testing.T) {
 
 // TestCSOneFrameWarning: --reg with temporal terms only (here the L+S pair) on a file of one
 // frame leaves CS nothing to solve, so its output is the CG-SENSE start; recon says so in a
-// warning instead of passing that off as CS.
+// warning instead of passing that off as CS. Temporal terms beside spatial ones are named as
+// ignored, and left out of the regularisers the progress log reports.
 func TestCSOneFrameWarning(t *testing.T) {
 	dir := t.TempDir()
 	o := phantom.DefaultOptions()
@@ -742,7 +743,7 @@ func TestCSOneFrameWarning(t *testing.T) {
 		reg  string
 		warn bool
 	}{{"lplus=1,splus=0.01", true}, {"ttv=0.01,tfft=0.01", true}, {"wavelet=0.002,ttv=0.01",
-		false}} {
+		true}, {"wavelet=0.002,tv=0.001", false}} {
 		code, _, errOut := cli(t, "recon", "--method", "cs", "--reg", c.reg, "--iters", "2",
 			"--output-mode", "full", in, filepath.Join(dir, "out.mat"))
 		if code != 0 {
@@ -752,6 +753,11 @@ func TestCSOneFrameWarning(t *testing.T) {
 		if got != c.warn {
 			t.Errorf("--reg %s on one frame: warning %v, want %v; stderr:\n%s", c.reg, got,
 				c.warn, errOut)
+		}
+		if c.reg == "wavelet=0.002,ttv=0.01" && (!strings.Contains(errOut,
+			`ignored="ttv=0.01"`) || !strings.Contains(errOut, `regs="wavelet=0.002"`)) {
+			t.Errorf("--reg %s on one frame: want ttv named as ignored and left out of the "+
+				"regularisers logged; stderr:\n%s", c.reg, errOut)
 		}
 	}
 }
