@@ -15,7 +15,9 @@ import (
 
 func runDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo", "[--threads N] [--seed S] [--methods zf,sense,cs] "+
-		"[--reg kind=lambda,...] [--png DIR]")
+		"[--reg kind=lambda,...] [--cs-table TABLE] [--cs-solver S] [--iters N] "+
+		"[--lambda-scaling noise|signal] [--noise-floor auto|off] [--warm-start N] "+
+		"[--png DIR]")
 	threads := fs.Int("threads", runtime.NumCPU(), "goroutines to use")
 	seed := fs.Uint64("seed", 1, "seed of the random masks")
 	methods := fs.String("methods", "zf,sense,cs", "comma-separated reconstructions to score")

@@ -13,7 +13,8 @@ import (
 )
 
 func runSimulate(e *env, args []string) error {
-	fs := newFlags(e, "simulate", "(--input FULLY_SAMPLED_DIR | --phantom N) --output DIR "+
+	fs := newFlags(e, "simulate", "(--input FULLY_SAMPLED_DIR | --phantom N "+
+		"[--phantom-size NXxNYxNCxNZxNT]) --output DIR "+
 		"[--task TaskR1] [--set ValidationSet|TestSet] [--scenarios all|LIST] [--per-file K] "+
 		"[--seed S] [--gt-mode ranking|full]")
 	input := fs.String("input", "", "training tree with fully sampled files "+
