@@ -64,10 +64,10 @@ type Regularizer struct {
 	Kind   RegKind
 	Lambda float64
 
-	// P is the exponent of the shrinkage of a wavelet, tv, ttv or tfft term: 0 or 1 is the
-	// l1 norm, a value in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves
-	// the same values at zero and shrinks the large ones less. llr, lplus and splus take
-	// only 0 or 1. A list has one exponent, written once as p=..., which its wavelet, tv,
+	// P is the exponent of the shrinkage of a wavelet, tv, ttv or tfft term: 0 (the zero
+	// value; written p=1 in a list's text, which refuses p=0) or 1 is the l1 norm, a value
+	// in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves the same values at
+	// zero and shrinks the large ones less. llr, lplus and splus take only 0 or 1. A list has one exponent, written once as p=..., which its wavelet, tv,
 	// ttv and tfft terms take and its llr, lplus and splus terms ignore. The built-in
 	// table's rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
 	P float64
@@ -90,8 +90,9 @@ func shrinks(k RegKind) bool {
 
 // ParseRegularizers parses a list such as "wavelet=0.005,ttv=0.001": comma-separated
 // kind=lambda pairs, each kind at most once, lambdas finite and non-negative, and at most
-// one p=exponent (in (0, 1]), which sets P of every wavelet, tv, ttv and tfft term. Terms
-// with lambda 0 are dropped. The empty string gives nil.
+// one p=exponent (in (0, 1]), which sets P of every wavelet, tv, ttv and tfft term. Kinds
+// are read in any case and blanks around entries are ignored. Terms with lambda 0 are
+// dropped. The empty string gives nil.
 func ParseRegularizers(s string) ([]Regularizer, error) {
 	var out []Regularizer
 	if strings.TrimSpace(s) == "" {
