@@ -27,7 +27,9 @@ var PhantomSeries = []struct {
 	{"cine", DemoName, phantom.DefaultOptions},
 	{"T1map", "T1map.mat", phantom.T1MapOptions},
 	{"T2map", "T2map.mat", phantom.T2MapOptions},
+	{"T1rho", "T1rho.mat", phantom.T1rhoOptions},
 	{"perfusion", "perfusion.mat", phantom.PerfusionOptions},
+	{"flow2d", "flow2d.mat", phantom.FlowOptions},
 }
 
 // LookupPhantomSeries returns the options and the challenge file name of the phantom

@@ -6,7 +6,7 @@ import "slices"
 type Contrast string
 
 // The contrasts. Their values follow the names of CMRxRecon's files (cine_sax.mat,
-// T1map.mat, T2map.mat, perfusion.mat).
+// T1map.mat, T2map.mat, T1rho.mat, perfusion.mat, flow2d.mat).
 const (
 	// ContrastCine is a balanced-SSFP cine: the frames are cardiac phases. The zero value
 	// "" means the same.
@@ -20,16 +20,30 @@ const (
 	// T2 preparation of duration Options.FrameTimes()[t].
 	ContrastT2Map Contrast = "T2map"
 
+	// ContrastT1rho is a spin-lock-prepared T1rho-mapping series: frame t is the image
+	// after a spin lock of duration Options.FrameTimes()[t].
+	ContrastT1rho Contrast = "T1rho"
+
 	// ContrastPerfusion is a first-pass perfusion series: one saturation-recovery image a
 	// heartbeat while a contrast bolus passes through the heart.
 	ContrastPerfusion Contrast = "perfusion"
+
+	// ContrastFlow is a two-dimensional phase-contrast series: the frames are cardiac
+	// phases, as in a cine, and the flowing blood carries a velocity-encoding phase.
+	ContrastFlow Contrast = "flow2d"
 )
 
 // isCine reports whether c means a cine.
 func (c Contrast) isCine() bool { return c == "" || c == ContrastCine }
 
+// moves reports whether c's frames are cardiac phases (cine and flow) rather than frames of
+// one phase.
+func (c Contrast) moves() bool { return c.isCine() || c == ContrastFlow }
+
 // mapping reports whether c is a mapping contrast, whose frames have an entry in Times.
-func (c Contrast) mapping() bool { return c == ContrastT1Map || c == ContrastT2Map }
+func (c Contrast) mapping() bool {
+	return c == ContrastT1Map || c == ContrastT2Map || c == ContrastT1rho
+}
 
 // fixedPhase is the cardiac phase of every frame of a contrast other than cine: diastasis in
 // mid-diastole, where the heart is slowest (contraction 0.175, the left-ventricular cavity
@@ -45,12 +59,16 @@ var (
 
 	// defaultPrepTimes are the usual T2-preparation durations of T2 mapping.
 	defaultPrepTimes = []float64{0, 35, 55}
+
+	// defaultSpinLockTimes are five spin-lock durations from 0 to about one myocardial
+	// T1rho, a common choice of cardiac T1rho mapping.
+	defaultSpinLockTimes = []float64{0, 12, 24, 36, 48}
 )
 
 // FrameTimes returns the time in milliseconds that sets the contrast of each frame: the
-// inversion times of ContrastT1Map and the T2-preparation durations of ContrastT2Map, a new
-// slice holding o.Times or, when it is nil, the contrast's default. It returns nil for the
-// other contrasts.
+// inversion times of ContrastT1Map, the T2-preparation durations of ContrastT2Map and the
+// spin-lock durations of ContrastT1rho, a new slice holding o.Times or, when it is nil, the
+// contrast's default. It returns nil for the other contrasts.
 func (o Options) FrameTimes() []float64 {
 	switch {
 	case !o.Contrast.mapping():
@@ -59,6 +77,8 @@ func (o Options) FrameTimes() []float64 {
 		return slices.Clone(o.Times)
 	case o.Contrast == ContrastT1Map:
 		return slices.Clone(defaultInversionTimes)
+	case o.Contrast == ContrastT1rho:
+		return slices.Clone(defaultSpinLockTimes)
 	default:
 		return slices.Clone(defaultPrepTimes)
 	}
@@ -71,6 +91,27 @@ func (t Tissue) Relaxation() (t1, t2 float64) {
 		return relaxation[t][0], relaxation[t][1]
 	}
 	return 0, 0
+}
+
+// T1rho returns the tissue's T1rho in milliseconds at 3 T (the table with the Tissue
+// constants); 0 for Air and unknown tissues.
+func (t Tissue) T1rho() float64 {
+	if int(t) < len(relaxation) {
+		return relaxation[t][2]
+	}
+	return 0
+}
+
+// flowGain multiplies the flow term of every shape in ContrastFlow: the cine's small
+// flow-related phase 2 atan(f) becomes the velocity-encoding phase 2 atan(flowGain f), which
+// peaks at 1.97 rad in the aorta at peak ejection (a peak velocity of 0.63 venc).
+const flowGain = 5
+
+// encodeVelocity turns the flow terms of shapes into those of a velocity-encoded image.
+func encodeVelocity(shapes []shape) {
+	for i := range shapes {
+		shapes[i].flow = mul(flowGain, shapes[i].flow)
+	}
 }
 
 // Perfusion model: every tissue has a baseline factor, that of saturation recovery with
@@ -146,7 +187,7 @@ func (o Options) seriesTime(it int) float64 {
 }
 
 // weigh scales the magnitude of every shape by its tissue's factor in frame it of o's
-// contrast, which must not be cine.
+// contrast, which must be one that holds the heart still (not cine or flow).
 func weigh(o Options, it int, shapes []shape) {
 	var ti float64
 	if times := o.FrameTimes(); times != nil {
@@ -170,6 +211,8 @@ func weigh(o Options, it int, shapes []shape) {
 			f = 1 - mul(2, exp(-ti/t1))
 		case ContrastT2Map:
 			f = exp(-ti / t2)
+		case ContrastT1rho:
+			f = exp(-ti / sh.tissue.T1rho())
 		case ContrastPerfusion:
 			f = mul(gain, 1-exp(-perfusionDelay/t1))
 			if b, ok := tissueBolus(sh.tissue, sh.defect); ok {

@@ -66,6 +66,17 @@ func TestRelaxation(t *testing.T) {
 		if t1, t2 := ti.Relaxation(); !(t1 > t2 && t2 > 0) {
 			t.Errorf("%v: T1 %g, T2 %g ms", ti, t1, t2)
 		}
+		// T1rho lies between T2 and T1, about 1.15 T2 in this table.
+		t1, t2 := ti.Relaxation()
+		if r := ti.T1rho(); !(r > t2 && r < t1) || math.Abs(r/t2-1.15) > 0.02 {
+			t.Errorf("%v: T1rho %g ms against T1 %g, T2 %g", ti, r, t1, t2)
+		}
+	}
+	if r := Myocardium.T1rho(); r != 52 {
+		t.Errorf("myocardium: T1rho %g ms, want 52", r)
+	}
+	if Air.T1rho() != 0 || Tissue(200).T1rho() != 0 {
+		t.Error("air or an unknown tissue has a T1rho")
 	}
 }
 
@@ -79,6 +90,9 @@ func TestFrameTimes(t *testing.T) {
 		{PerfusionOptions(), nil},
 		{T1MapOptions(), molli},
 		{T2MapOptions(), []float64{0, 35, 55}},
+		{T1rhoOptions(), []float64{0, 12, 24, 36, 48}},
+		{FlowOptions(), nil},
+		{Options{Contrast: ContrastFlow, Times: []float64{1}}, nil},
 		{Options{Contrast: ContrastT2Map, Times: []float64{0, 50}}, []float64{0, 50}},
 		{Options{Contrast: ContrastPerfusion, Times: []float64{1}}, nil},
 	} {
@@ -94,13 +108,28 @@ func TestFrameTimes(t *testing.T) {
 			}
 		}
 	}
-	if o := T1MapOptions(); o.NT != 9 || o.Validate() != nil {
-		t.Errorf("T1MapOptions: NT %d, %v", o.NT, o.Validate())
+	for _, o := range []Options{T1MapOptions(), T2MapOptions(), T1rhoOptions(),
+		PerfusionOptions(), FlowOptions()} {
+		if err := o.Validate(); err != nil {
+			t.Errorf("%s: %v", o.Contrast, err)
+		}
+	}
+	if o := T1MapOptions(); o.NT != 9 {
+		t.Errorf("T1MapOptions: NT %d", o.NT)
+	}
+	if o := T1rhoOptions(); o.NT != 5 {
+		t.Errorf("T1rhoOptions: NT %d", o.NT)
+	}
+	o := T1rhoOptions()
+	o.NT = 4
+	if o.Validate() == nil {
+		t.Error("T1rho with the default Times and NT 4 accepted")
 	}
 }
 
 func TestFixedPhase(t *testing.T) {
-	for _, o := range []Options{T1MapOptions(), T2MapOptions(), PerfusionOptions()} {
+	for _, o := range []Options{T1MapOptions(), T2MapOptions(), T1rhoOptions(),
+		PerfusionOptions()} {
 		for it := range o.NT {
 			if p := o.CyclePhase(it); p != 0.75 {
 				t.Fatalf("%s frame %d: cardiac phase %g, want 0.75", o.Contrast, it, p)
@@ -111,6 +140,9 @@ func TestFixedPhase(t *testing.T) {
 	o.Contrast = ContrastCine
 	if p := o.CyclePhase(3); p != 0.25 {
 		t.Errorf("cine frame 3 of 12: cardiac phase %g, want 0.25", p)
+	}
+	if p := FlowOptions().CyclePhase(3); p != 0.25 {
+		t.Errorf("flow frame 3 of 12: cardiac phase %g, want 0.25", p)
 	}
 }
 
@@ -195,6 +227,102 @@ func TestT1MapRecovery(t *testing.T) {
 
 func cabs(v complex128) float64 { return math.Hypot(real(v), imag(v)) }
 
+// TestT1rhoDecay checks the spin-lock factor exp(-TSL/T1rho) on pixels well inside each
+// tissue against the cine image at the same phase, and that the frame without a spin lock
+// is that cine image bit for bit.
+func TestT1rhoDecay(t *testing.T) {
+	o := fineOptions(ContrastT1rho, 5)
+	o.SNR = math.Inf(1)
+	img, lab := mustRender(t, o)
+	base, baseLab := cineAtFixedPhase(t, o)
+	n := o.NX * o.NY
+	if !sameBits64(img[:n], base) || !slices.Equal(lab.Plane(0, 0), baseLab.Data[:n]) {
+		t.Fatal("the TSL 0 frame of the T1rho series differs from the cine at phase 0.75")
+	}
+
+	for _, c := range []struct {
+		ti    Tissue
+		t1rho float64
+	}{
+		{Myocardium, 52}, {LVBlood, 290}, {RVBlood, 230}, {Fat, 80}, {Liver, 40},
+		{Muscle, 40},
+	} {
+		px := purePixels(baseLab.Data, o.NX, o.NY, c.ti)
+		if len(px) < 10 {
+			t.Errorf("%v: only %d pure pixels", c.ti, len(px))
+			continue
+		}
+		for it, tsl := range o.FrameTimes() {
+			f := math.Exp(-tsl / c.t1rho)
+			plane := img[it*n : (it+1)*n]
+			for _, i := range px {
+				// As in TestT1MapRecovery: two complex64 roundings and the float64
+				// arithmetic; the phantom's own exp is within 1e-15 of math.Exp.
+				b, v := complex128(base[i]), complex128(plane[i])
+				tol := 4e-7*f*cabs(b) + 1e-14*cabs(b)
+				if d := cabs(v - complex(f, 0)*b); d > tol {
+					t.Fatalf("%v, TSL %g ms, pixel %d: value %v, want %g x %v", c.ti, tsl,
+						i, v, f, b)
+				}
+			}
+		}
+	}
+}
+
+// TestFlowEncoding checks the flow series against the cine: the same labels in every
+// frame, tissue without flow bit for bit, and in the descending aorta the same magnitude
+// with the phase 2 atan(5 f) instead of 2 atan(f), f = 0.3 at peak ejection (phase 0.175,
+// frame 7 of 40) and 0 in diastole.
+func TestFlowEncoding(t *testing.T) {
+	o := fineOptions(ContrastFlow, 40)
+	o.SNR = math.Inf(1)
+	img, lab := mustRender(t, o)
+	o.Contrast = ContrastCine
+	cine, cineLab := mustRender(t, o)
+	if !slices.Equal(lab.Data, cineLab.Data) {
+		t.Fatal("the flow series' labels differ from the cine's")
+	}
+	n := o.NX * o.NY
+
+	for _, c := range []struct {
+		it    int
+		shift float64 // flow phase minus cine phase in the aorta
+	}{{7, 2*math.Atan(1.5) - 2*math.Atan(0.3)}, {30, 0}} {
+		if _, rate := contraction(o.CyclePhase(c.it)); c.shift != 0 && math.Abs(rate-1) > 1e-12 {
+			t.Fatalf("frame %d: contraction rate %g, want the peak 1", c.it, rate)
+		}
+		px := purePixels(lab.Plane(0, c.it), o.NX, o.NY, Blood)
+		if len(px) < 10 {
+			t.Fatalf("aorta: only %d pure pixels", len(px))
+		}
+		plane, ref := img[c.it*n:(c.it+1)*n], cine[c.it*n:(c.it+1)*n]
+		for _, i := range px {
+			v, b := complex128(plane[i]), complex128(ref[i])
+			if d := math.Abs(cabs(v) - cabs(b)); d > 4e-7*cabs(b) {
+				t.Fatalf("frame %d pixel %d: |flow| %g, |cine| %g", c.it, i, cabs(v),
+					cabs(b))
+			}
+			// The unit phases are built from correctly rounded operations; 1e-6 rad
+			// covers them and the complex64 rounding of both values.
+			got := math.Atan2(imag(v*complex(real(b), -imag(b))),
+				real(v*complex(real(b), -imag(b))))
+			if math.Abs(got-c.shift) > 1e-6 {
+				t.Fatalf("frame %d pixel %d: phase shift %g rad, want %g", c.it, i, got,
+					c.shift)
+			}
+		}
+	}
+
+	// Myocardium has no flow term, so its pixels are the cine's bit for bit.
+	for it := range o.NT {
+		for _, i := range purePixels(lab.Plane(0, it), o.NX, o.NY, Myocardium) {
+			if img[it*n+i] != cine[it*n+i] {
+				t.Fatalf("frame %d: myocardial pixel %d differs from the cine", it, i)
+			}
+		}
+	}
+}
+
 // TestStill checks that the series other than cine have no motion: the labels of every frame
 // are those of the cine at phase 0.75 (so the perfusion defect stays inside the wall), and
 // tissue that does not change contrast is bit-identical in every frame.
@@ -202,7 +330,7 @@ func TestStill(t *testing.T) {
 	for _, c := range []struct {
 		contrast Contrast
 		nt       int
-	}{{ContrastT1Map, 9}, {ContrastT2Map, 3}, {ContrastPerfusion, 10}} {
+	}{{ContrastT1Map, 9}, {ContrastT2Map, 3}, {ContrastT1rho, 5}, {ContrastPerfusion, 10}} {
 		o := testOptions()
 		o.Contrast, o.NT = c.contrast, c.nt
 		_, lab := mustRender(t, o)
@@ -369,7 +497,8 @@ func TestDeterministicContrasts(t *testing.T) {
 	for _, c := range []struct {
 		contrast Contrast
 		times    []float64
-	}{{ContrastT1Map, []float64{120, 900, 2500}}, {ContrastPerfusion, nil}} {
+	}{{ContrastT1Map, []float64{120, 900, 2500}}, {ContrastT1rho, []float64{0, 20, 40}},
+		{ContrastPerfusion, nil}, {ContrastFlow, nil}} {
 		o := testOptions()
 		o.Contrast, o.NT, o.Times = c.contrast, 3, c.times
 		a := mustNew(t, o)
@@ -385,8 +514,9 @@ func TestDeterministicContrasts(t *testing.T) {
 			t.Errorf("%s: two runs with the same options differ", c.contrast)
 		}
 		if o.Times != nil {
+			first := o.Times[0]
 			o.Times[0] = 5
-			if a.Options.Times[0] != 120 {
+			if a.Options.Times[0] != first {
 				t.Errorf("%s: Cine.Options.Times shares the caller's slice", c.contrast)
 			}
 		}

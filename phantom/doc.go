@@ -51,7 +51,17 @@
 // # Contrasts
 //
 // Options.Contrast selects the series. Its zero value, like ContrastCine, is the cine
-// described above, whose frames are cardiac phases. ContrastT1Map, ContrastT2Map and
+// described above, whose frames are cardiac phases. ContrastFlow (FlowOptions) is the same
+// cine with the flowing blood velocity-encoded, as in the velocity-encoded images of a
+// through-plane phase-contrast series: the small flow-related phase 2 atan(f) of each blood
+// structure becomes 2 atan(5 f), which peaks at 1.97 rad in the descending aorta at peak
+// ejection and reaches about 1.1 rad in the left-ventricular and 0.9 rad in the
+// right-ventricular blood pool (signed: the pools reverse in diastole). Its magnitudes
+// are the cine's; the lower blood-to-myocardium contrast of a spoiled gradient echo and
+// inflow enhancement are left out, and so are the reference images of a phase-contrast
+// acquisition, which have no velocity phase.
+//
+// ContrastT1Map, ContrastT2Map, ContrastT1rho and
 // ContrastPerfusion model breath-held, ECG-triggered acquisitions: every frame shows the
 // heart at cardiac phase 0.75 (diastasis in mid-diastole), so the frames differ in contrast
 // only and the labels are the same in all of them. Each frame is the cine image at that
@@ -71,6 +81,9 @@
 //
 //   - T2 mapping (T2MapOptions): exp(-TE/T2) after a T2 preparation of duration TE, by
 //     default 0, 35 and 55 ms. The frame at 0 ms is the cine image at phase 0.75.
+//
+//   - T1rho mapping (T1rhoOptions): exp(-TSL/T1rho) after a spin lock of duration TSL, by
+//     default 0, 12, 24, 36 and 48 ms. The frame at 0 ms is the cine image at phase 0.75.
 //
 //   - Perfusion (PerfusionOptions): one saturation-recovery image a heartbeat, frame t at
 //     time tau = t/(NT-1) of the series (tau = 0 when NT is 1). Every tissue has the
@@ -137,8 +150,9 @@
 // # Sizes
 //
 // DefaultOptions is the demo's case: 256x108 (2.8 mm pixels), 10 coils, 1 slice, 12 frames,
-// 27 MB of k-space. T1MapOptions, T2MapOptions and PerfusionOptions are the same with 9, 3
-// and 16 frames of their contrast. CMRxReconOptions is shaped like a CMRxRecon 2025
+// 27 MB of k-space. T1MapOptions, T2MapOptions, T1rhoOptions and PerfusionOptions are the
+// same with 9, 3, 5 and 16 frames of their contrast, FlowOptions with 12 velocity-encoded
+// cardiac phases. CMRxReconOptions is shaped like a CMRxRecon 2025
 // short-axis cine slice, 448x162 with 10 coils and 12 frames, for benchmarks; a full
 // 14-slice file would hold 1 GB of k-space.
 package phantom

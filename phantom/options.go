@@ -20,14 +20,14 @@ type Options struct {
 	NC, NZ, NT int
 
 	// Contrast selects what changes over the frames. The zero value and ContrastCine make a
-	// cine; ContrastT1Map, ContrastT2Map and ContrastPerfusion hold the heart still at one
-	// cardiac phase and change the contrast instead (see Contrasts in the package
-	// documentation).
+	// cine, ContrastFlow a cine with velocity-encoded blood; ContrastT1Map, ContrastT2Map,
+	// ContrastT1rho and ContrastPerfusion hold the heart still at one cardiac phase and
+	// change the contrast instead (see Contrasts in the package documentation).
 	Contrast Contrast
 
-	// Times are the frames' inversion times (ContrastT1Map) or T2-preparation durations
-	// (ContrastT2Map) in milliseconds, one per frame. Nil gives the contrast's default
-	// (see FrameTimes). The other contrasts ignore Times.
+	// Times are the frames' inversion times (ContrastT1Map), T2-preparation durations
+	// (ContrastT2Map) or spin-lock durations (ContrastT1rho) in milliseconds, one per frame.
+	// Nil gives the contrast's default (see FrameTimes). The other contrasts ignore Times.
 	Times []float64
 
 	// FOVX and FOVY are the field of view in millimetres covered by the NX and NY samples.
@@ -78,6 +78,22 @@ func T1MapOptions() Options {
 func T2MapOptions() Options {
 	o := DefaultOptions()
 	o.Contrast, o.NT = ContrastT2Map, len(defaultPrepTimes)
+	return o
+}
+
+// T1rhoOptions returns a demo-sized T1rho-mapping case: DefaultOptions with ContrastT1rho
+// and 5 frames at the default spin-lock durations 0, 12, 24, 36 and 48 ms, 11 MB of k-space.
+func T1rhoOptions() Options {
+	o := DefaultOptions()
+	o.Contrast, o.NT = ContrastT1rho, len(defaultSpinLockTimes)
+	return o
+}
+
+// FlowOptions returns a demo-sized phase-contrast case: DefaultOptions (12 cardiac phases)
+// with ContrastFlow.
+func FlowOptions() Options {
+	o := DefaultOptions()
+	o.Contrast = ContrastFlow
 	return o
 }
 
@@ -135,11 +151,12 @@ func (o Options) Validate() error {
 	}
 
 	switch {
-	case o.Contrast.isCine(), o.Contrast == ContrastPerfusion:
+	case o.Contrast.moves(), o.Contrast == ContrastPerfusion:
 		return nil
 	case !o.Contrast.mapping():
-		return fmt.Errorf("phantom: unknown Contrast %q, want %q (or empty), %q, %q or %q",
-			string(o.Contrast), ContrastCine, ContrastT1Map, ContrastT2Map, ContrastPerfusion)
+		return fmt.Errorf("phantom: unknown Contrast %q, want %q (or empty), %q, %q, %q, "+
+			"%q or %q", string(o.Contrast), ContrastCine, ContrastT1Map, ContrastT2Map,
+			ContrastT1rho, ContrastPerfusion, ContrastFlow)
 	case o.Times == nil:
 		if n := len(o.FrameTimes()); o.NT != n {
 			return fmt.Errorf("phantom: %s with the default Times needs NT = %d, got %d",
@@ -177,11 +194,12 @@ func (o Options) SlicePosition(iz int) float64 {
 	return mul(float64(2*iz-o.NZ+1), o.SliceGap/2)
 }
 
-// CyclePhase returns the cardiac phase of frame it in [0, 1), 0 being end-diastole. A cine's
-// frames are spread evenly over one cycle; every frame of the other contrasts is at 0.75,
-// diastasis in mid-diastole, as in a breath-held, ECG-triggered acquisition.
+// CyclePhase returns the cardiac phase of frame it in [0, 1), 0 being end-diastole. The
+// frames of a cine and of a flow series are spread evenly over one cycle; every frame of the
+// other contrasts is at 0.75, diastasis in mid-diastole, as in a breath-held, ECG-triggered
+// acquisition.
 func (o Options) CyclePhase(it int) float64 {
-	if !o.Contrast.isCine() {
+	if !o.Contrast.moves() {
 		return fixedPhase
 	}
 	return float64(it) / float64(o.NT)

@@ -400,7 +400,8 @@ func TestSignalScale(t *testing.T) {
 }
 
 func TestFinite(t *testing.T) {
-	for _, contrast := range []Contrast{"", ContrastT1Map, ContrastT2Map, ContrastPerfusion} {
+	for _, contrast := range []Contrast{"", ContrastT1Map, ContrastT2Map, ContrastT1rho,
+		ContrastPerfusion, ContrastFlow} {
 		o := testOptions()
 		o.Contrast = contrast
 		if n := len(o.FrameTimes()); n > 0 {

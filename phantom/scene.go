@@ -9,22 +9,24 @@ type Tissue uint8
 // contrast; left-ventricular blood is 1). The other contrasts scale these magnitudes by
 // factors of the tissue's relaxation times at 3 T (see Contrasts in the package
 // documentation), typical of the literature, with MOLLI-like T1 for myocardium and blood;
-// Tissue.Relaxation returns them:
+// Tissue.Relaxation returns T1 and T2, Tissue.T1rho the T1rho, which lies a little above T2
+// at the spin-lock amplitudes of cardiac protocols (about 1.15 T2 here, 52 ms in
+// myocardium):
 //
-//	tissue         T1 ms   T2 ms
-//	soft tissue     1100      50   a generic value for the mediastinum and body interior
-//	fat              380      70   subcutaneous and epicardial
-//	muscle          1400      35   skeletal
-//	lung            1300      40   parenchyma
-//	vessel          1900     250   blood, as in the aorta
-//	liver            800      35
-//	stomach         3000    1000   fluid contents
-//	bone             380      70   fat-like yellow marrow; the cortex shares it
-//	CSF             4000    2000
-//	blood           1900     250   arterial
-//	myocardium      1200      45
-//	LV blood        1900     250   arterial
-//	RV blood        1900     200   venous: less oxygen shortens T2
+//	tissue         T1 ms   T2 ms  T1rho ms
+//	soft tissue     1100      50      58   a generic value for the mediastinum and body
+//	fat              380      70      80   subcutaneous and epicardial
+//	muscle          1400      35      40   skeletal
+//	lung            1300      40      46   parenchyma
+//	vessel          1900     250     290   blood, as in the aorta
+//	liver            800      35      40
+//	stomach         3000    1000    1150   fluid contents
+//	bone             380      70      80   fat-like yellow marrow; the cortex shares it
+//	CSF             4000    2000    2300
+//	blood           1900     250     290   arterial
+//	myocardium      1200      45      52
+//	LV blood        1900     250     290   arterial
+//	RV blood        1900     200     230   venous: less oxygen shortens T2
 const (
 	Air        Tissue = iota // outside the body: 0
 	SoftTissue               // mediastinum and other body interior: 0.25
@@ -42,12 +44,13 @@ const (
 	RVBlood                  // right-ventricular blood pool: 0.95
 )
 
-// relaxation holds the T1 and T2 in milliseconds of each tissue: the table above.
-var relaxation = [...][2]float64{
-	Air: {0, 0}, SoftTissue: {1100, 50}, Fat: {380, 70}, Muscle: {1400, 35},
-	Lung: {1300, 40}, Vessel: {1900, 250}, Liver: {800, 35}, Stomach: {3000, 1000},
-	Bone: {380, 70}, CSF: {4000, 2000}, Blood: {1900, 250}, Myocardium: {1200, 45},
-	LVBlood: {1900, 250}, RVBlood: {1900, 200},
+// relaxation holds the T1, T2 and T1rho in milliseconds of each tissue: the table above.
+var relaxation = [...][3]float64{
+	Air: {0, 0, 0}, SoftTissue: {1100, 50, 58}, Fat: {380, 70, 80}, Muscle: {1400, 35, 40},
+	Lung: {1300, 40, 46}, Vessel: {1900, 250, 290}, Liver: {800, 35, 40},
+	Stomach: {3000, 1000, 1150}, Bone: {380, 70, 80}, CSF: {4000, 2000, 2300},
+	Blood: {1900, 250, 290}, Myocardium: {1200, 45, 52}, LVBlood: {1900, 250, 290},
+	RVBlood: {1900, 200, 230},
 }
 
 var tissueNames = [...]string{
@@ -367,12 +370,16 @@ func imagePhase(x, y float64) (re, im float64) {
 }
 
 // renderPlane draws slice iz and frame it of o into img (nx*ny, x fastest) and its labels
-// into lab. A cine takes the scene at the frame's cardiac phase as it is; the other
-// contrasts take it at their fixed phase and weigh each shape by its tissue's factor.
+// into lab. A cine takes the scene at the frame's cardiac phase as it is, a flow series
+// with its flow phases velocity-encoded; the other contrasts take it at their fixed phase and
+// weigh each shape by its tissue's factor.
 func renderPlane(o Options, iz, it int, img []complex64, lab []Tissue) {
 	hx, hy := o.pixelSize()
 	shapes := anatomy(o.SlicePosition(iz), o.CyclePhase(it), o.Contrast == ContrastPerfusion)
-	if !o.Contrast.isCine() {
+	switch {
+	case o.Contrast == ContrastFlow:
+		encodeVelocity(shapes)
+	case !o.Contrast.isCine():
 		weigh(o, it, shapes)
 	}
 	reach := make([]float64, len(shapes))

@@ -42,7 +42,7 @@ type dataset struct {
 
 // datasetNames lists the datasets the harness knows, in table order.
 var datasetNames = []string{"phantom", "mchiew", "marcsous", "brain", "t1map", "t2map",
-	"perfusion", "brain-synth"}
+	"t1rho", "perfusion", "flow2d", "brain-synth"}
 
 // loadDataset builds the named dataset.
 func loadDataset(name string) (*dataset, error) {
@@ -55,8 +55,12 @@ func loadDataset(name string) (*dataset, error) {
 		d, err = phantomData("T1map")
 	case "t2map":
 		d, err = phantomData("T2map")
+	case "t1rho":
+		d, err = phantomData("T1rho")
 	case "perfusion":
 		d, err = phantomData("perfusion")
+	case "flow2d":
+		d, err = phantomData("flow2d")
 	case "mchiew":
 		d, err = mchiewData()
 	case "marcsous":

@@ -28,8 +28,9 @@ func runTune(e *env, args []string) error {
 	usePhantom := fs.Bool("phantom", false, "add the built-in phantom series of "+
 		"--phantom-series to the training data")
 	series := fs.String("phantom-series", "cine", "with --phantom, the comma-separated series "+
-		"to add: cine, T1map, T2map or perfusion (as cine_sax.mat, T1map.mat, T2map.mat, "+
-		"perfusion.mat, so their rows are Cine, Mapping and Perfusion)")
+		"to add: cine, T1map, T2map, T1rho, perfusion or flow2d (as cine_sax.mat, T1map.mat, "+
+		"T2map.mat, T1rho.mat, perfusion.mat, flow2d.mat, so their rows are Cine, Mapping, "+
+		"T1rho, Perfusion and Flow2d)")
 	scen := fs.String("scenarios", "", "comma-separated scenarios such as Uniform8,ktRadial16 "+
 		"(default: the nine of 2025)")
 	grid := fs.String("grid", "", "candidate regularisers, e.g. 'wavelet=0.002:0.005,"+
@@ -109,7 +110,8 @@ func runTune(e *env, args []string) error {
 			case name == "":
 				return usage("--phantom-series %q: an empty entry", *series)
 			case !ok:
-				return usage("--phantom-series %q: want cine, T1map, T2map or perfusion", name)
+				return usage("--phantom-series %q: want one of %s", name,
+					phantomSeriesNames())
 			case seen[name]:
 				return usage("--phantom-series: %s twice", name)
 			}
@@ -230,4 +232,13 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
 	return nil
+}
+
+// phantomSeriesNames lists the names of challenge.PhantomSeries, comma-separated.
+func phantomSeriesNames() string {
+	names := make([]string, len(challenge.PhantomSeries))
+	for i, s := range challenge.PhantomSeries {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
 }
