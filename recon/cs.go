@@ -20,7 +20,7 @@ type RegKind string
 
 // The regularisers CS knows. Each is lambda times a convex penalty of the image series x of
 // one slice (nt frames of nx x ny), after the data scaling that CS documents; with an
-// exponent below 1 (Regularizer.P) the l1 norms of wavelet, tv, ttv and tfft become
+// exponent below 1 (Regularizer.P) the l1 norms of wavelet, tv, tgv, ttv and tfft become
 // Chartrand's nonconvex p-shrinkage penalty.
 const (
 	// RegWavelet is the l1 norm of the spatial db2 wavelet coefficients of every frame
@@ -29,6 +29,13 @@ const (
 
 	// RegTV is isotropic spatial total variation of every frame (SpatialGradient, JointL1).
 	RegTV RegKind = "tv"
+
+	// RegTGV is second-order total generalized variation (Bredies et al. 2010) of every
+	// frame: min over vector fields w of |grad x - w| + TGVRatio |E w|, with E the
+	// symmetrised gradient (isotropic norms; TGVFirst, TGVSecond). It favours piecewise
+	// smooth images where TV favours piecewise constant ones. CS solves for w alongside the
+	// image (ADMM and the primal-dual solver only; not with lplus and splus).
+	RegTGV RegKind = "tgv"
 
 	// RegTTV is temporal total variation: the l1 norm of the circular frame-to-frame
 	// difference (TemporalDiff, L1). Ignored when there is one frame.
@@ -56,7 +63,8 @@ const (
 	RegSPlus RegKind = "splus"
 )
 
-var regKinds = []RegKind{RegWavelet, RegTV, RegTTV, RegTFFT, RegLLR, RegLPlus, RegSPlus}
+var regKinds = []RegKind{RegWavelet, RegTV, RegTGV, RegTTV, RegTFFT, RegLLR, RegLPlus,
+	RegSPlus}
 
 // Regularizer is one term of a CS objective: Lambda times the penalty of Kind, shrunk with
 // the exponent P.
@@ -64,11 +72,11 @@ type Regularizer struct {
 	Kind   RegKind
 	Lambda float64
 
-	// P is the exponent of the shrinkage of a wavelet, tv, ttv or tfft term: 0 (the zero
+	// P is the exponent of the shrinkage of a wavelet, tv, tgv, ttv or tfft term: 0 (the zero
 	// value; written p=1 in a list's text, which refuses p=0) or 1 is the l1 norm, a value
 	// in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves the same values at
 	// zero and shrinks the large ones less. llr, lplus and splus take only 0 or 1. A list has one exponent, written once as p=..., which its wavelet, tv,
-	// ttv and tfft terms take and its llr, lplus and splus terms ignore. The built-in
+	// tgv, ttv and tfft terms take and its llr, lplus and splus terms ignore. The built-in
 	// table's rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
 	P float64
 }
@@ -85,12 +93,12 @@ func temporal(k RegKind) bool {
 
 // shrinks reports whether P applies to regularisers of kind k.
 func shrinks(k RegKind) bool {
-	return k == RegWavelet || k == RegTV || k == RegTTV || k == RegTFFT
+	return k == RegWavelet || k == RegTV || k == RegTGV || k == RegTTV || k == RegTFFT
 }
 
 // ParseRegularizers parses a list such as "wavelet=0.005,ttv=0.001": comma-separated
 // kind=lambda pairs, each kind at most once, lambdas finite and non-negative, and at most
-// one p=exponent (in (0, 1]), which sets P of every wavelet, tv, ttv and tfft term. Kinds
+// one p=exponent (in (0, 1]), which sets P of every wavelet, tv, tgv, ttv and tfft term. Kinds
 // are read in any case and blanks around entries are ignored. Terms with lambda 0 are
 // dropped. The empty string gives nil.
 func ParseRegularizers(s string) ([]Regularizer, error) {
@@ -162,7 +170,7 @@ func withExponent(rs []Regularizer, e float64) ([]Regularizer, error) {
 		}
 	}
 	if !applied {
-		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, ttv or tfft term "+
+		return nil, fmt.Errorf("recon: exponent p=%g: no wavelet, tv, tgv, ttv or tfft term "+
 			"with a lambda above 0 to apply it to", e)
 	}
 	return rs, nil
@@ -205,7 +213,7 @@ func listExponent(rs []Regularizer) float64 {
 type CSSolver string
 
 // The CS solvers. CSAuto picks FISTA when there is one regulariser applied to the image
-// itself (wavelet, tfft, llr, or L+S; not tv or ttv, which act on its finite differences)
+// itself (wavelet, tfft, llr, or L+S; not tv, tgv or ttv, which act on its finite differences)
 // and ADMM otherwise, as BART's pics does. CSPOGM (POGM) takes the same single terms as
 // FISTA at the same cost per iteration; CSPrimalDual (PrimalDual) any terms, as ADMM does,
 // with no inner conjugate-gradient steps (one application of the normal operator per
@@ -425,7 +433,7 @@ func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
 		switch {
 		case r.Kind == RegWavelet:
 			terms++
-		case r.Kind == RegTV, r.Kind == RegTTV && nt > 1:
+		case r.Kind == RegTV, r.Kind == RegTGV, r.Kind == RegTTV && nt > 1:
 			terms++
 			withOp = true
 		case (r.Kind == RegTFFT || r.Kind == RegLLR || r.Kind == RegLPlus) && nt > 1:
@@ -463,6 +471,10 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 	}
 	if err := checkLPlusS(regs); err != nil {
 		return err
+	}
+	if slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == RegTGV }) &&
+		slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == RegLPlus }) {
+		return errors.New("recon: tgv cannot be combined with lplus and splus")
 	}
 	s := opts.Solve
 	if err := checkSolver(0, s.Iterations, s.Tolerance); err != nil {
@@ -502,7 +514,7 @@ func checkTermExponent(r Regularizer, e float64) error {
 			r.P)
 	case p != 1 && !shrinks(r.Kind):
 		return fmt.Errorf("recon: regulariser %s takes no exponent p (only wavelet, tv, "+
-			"ttv and tfft do)", r.Kind)
+			"tgv, ttv and tfft do)", r.Kind)
 	case p != 1 && p != e:
 		return fmt.Errorf("recon: regularisers with different exponents p (%v and %v); "+
 			"one list has one", p, e)
@@ -944,8 +956,8 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 		grid = next
 	}
 	if below1 && !shrinking {
-		return nil, fmt.Errorf("recon: grid %q: p sweeps the exponent of wavelet, tv, ttv "+
-			"and tfft terms, and the grid has none above 0", s)
+		return nil, fmt.Errorf("recon: grid %q: p sweeps the exponent of wavelet, tv, "+
+			"tgv, ttv and tfft terms, and the grid has none above 0", s)
 	}
 	var out [][]Regularizer
 	var half bool

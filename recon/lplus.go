@@ -191,11 +191,13 @@ type csProblem struct {
 	terms  []Term
 	step   float64 // factor of the solver's Step
 	ls     *LPlusS
+	unlift func(x []complex64) // sets the image from x of a TGV problem (liftTGV)
 }
 
 // problem returns the problem of this slice for the terms ts of the other regularisers
 // and the starting image x: with lplus and splus in regs (and more than one frame), the
-// L+S problem on v = (L, S) with the L+S prox first and the other terms lifted.
+// L+S problem on v = (L, S) with the L+S prox first and the other terms lifted; with tgv
+// in regs the TGV problem on (x, w) of liftTGV.
 func (p *csSlice) problem(x []complex64, regs []Regularizer, ts []Term) (*csProblem, error) {
 	pr := &csProblem{normal: p.normal, b: p.b, x: x, terms: ts, step: 1}
 	var lamL, lamS float64
@@ -208,6 +210,11 @@ func (p *csSlice) problem(x []complex64, regs []Regularizer, ts []Term) (*csProb
 		}
 	}
 	if lamL == 0 || lamS == 0 || p.nt < 2 {
+		for _, r := range regs {
+			if r.Kind == RegTGV {
+				p.liftTGV(pr, r)
+			}
+		}
 		return pr, nil
 	}
 
@@ -231,6 +238,10 @@ func (p *csSlice) problem(x []complex64, regs []Regularizer, ts []Term) (*csProb
 
 // finish sets x to the image of the solution.
 func (pr *csProblem) finish(x []complex64) {
+	if pr.unlift != nil {
+		pr.unlift(x)
+		return
+	}
 	if pr.ls != nil {
 		pr.ls.Combine(x, pr.x)
 	}

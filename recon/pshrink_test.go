@@ -188,7 +188,7 @@ func TestRegularizerExponent(t *testing.T) {
 			t.Errorf("ParseRegularizers(%q): error %v", bad, err)
 		}
 	}
-	for bad, want := range map[string]string{"p=0.5": "no wavelet, tv, ttv or tfft term",
+	for bad, want := range map[string]string{"p=0.5": "no wavelet, tv, tgv, ttv or tfft term",
 		"tv=1,p=0.5,p=x": "given twice"} {
 		if _, err := ParseRegularizers(bad); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRegularizers(%q): error %v, want one saying %q", bad, err, want)

@@ -35,12 +35,12 @@ func addCSFlags(fs *flag.FlagSet, env bool) *csFlags {
 	scaling, scalingEnv := def("CMRECON_LAMBDA_SCALING", "noise")
 	f := &csFlags{
 		reg: fs.String("reg", reg, "CS regularisers as kind=lambda pairs, e.g. "+
-			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, ttv, tfft, llr, and low rank plus "+
+			"wavelet=0.005,ttv=0.001 (kinds: wavelet, tv, tgv, ttv, tfft, llr, and low rank plus "+
 			"sparse as the pair lplus=,splus=), and optionally p=0.5, the exponent in (0, 1] "+
-			"of the nonconvex p-shrinkage of the wavelet, tv, ttv and tfft terms (1: l1); "+
+			"of the nonconvex p-shrinkage of the wavelet, tv, tgv, ttv and tfft terms (1: l1); "+
 			"default: the CS table's row for the file's modality and mask kind"+regEnv),
 		solver: fs.String("cs-solver", solver, "CS solver: fista, pogm, admm or pd "+
-			"(primal-dual); fista and pogm take one regulariser other than tv and ttv "+
+			"(primal-dual); fista and pogm take one regulariser other than tv, tgv and ttv "+
 			"(default: fista for one such regulariser, admm otherwise)"+solverEnv),
 		table: fs.String("cs-table", table, "CS defaults table written by cmrecon tune "+
 			"(default: the built-in table, which also serves the modalities and masks the "+
