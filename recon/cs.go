@@ -72,12 +72,13 @@ type Regularizer struct {
 	Kind   RegKind
 	Lambda float64
 
-	// P is the exponent of the shrinkage of a wavelet, tv, tgv, ttv or tfft term: 0 (the zero
-	// value; written p=1 in a list's text, which refuses p=0) or 1 is the l1 norm, a value
-	// in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves the same values at
-	// zero and shrinks the large ones less. llr, lplus and splus take only 0 or 1. A list has one exponent, written once as p=..., which its wavelet, tv,
-	// tgv, ttv and tfft terms take and its llr, lplus and splus terms ignore. The built-in
-	// table's rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
+	// P is the exponent of the shrinkage of a wavelet, tv, tgv, ttv or tfft term: 0 (the
+	// zero value; written p=1 in a list's text, which refuses p=0) or 1 is the l1 norm, a
+	// value in (0, 1) Chartrand's nonconvex p-shrinkage (PShrink), which leaves the same
+	// values at zero and shrinks the large ones less. llr, lplus and splus take only 0 or
+	// 1. A list has one exponent, written once as p=..., which its wavelet, tv, tgv, ttv
+	// and tfft terms take and its llr, lplus and splus terms ignore. The built-in table's
+	// rows were tuned over p = 1, 0.5 and 0.25 (QUALITY.md).
 	P float64
 }
 

@@ -1,10 +1,12 @@
 package recon
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -366,5 +368,73 @@ func TestSENSEvsBARTPics(t *testing.T) {
 		if rel > 1e-5 {
 			t.Errorf("%s: CG-SENSE differs from bart pics by %.3g (relative)", c.name, rel)
 		}
+	}
+}
+
+// TestCGStopsAtRoundoff: with one coil of unit sensitivity the normal operator is a
+// projection, which the first conjugate-gradient step solves exactly; the solution is then
+// the zero-filled image. Steps after that used to divide rounding noise by rounding noise and
+// sent the image to 1e8 within three iterations. Every solver, and CS's CG-SENSE warm start,
+// must stay at the zero-filled image (to 1e-5 of its largest value: float32 rounding of
+// FFTs of 48 points).
+func TestCGStopsAtRoundoff(t *testing.T) {
+	const nx, ny = 48, 40
+	s := newSim(nx, ny, 1, 0, 0)
+	clear(s.maps)
+	for i := range nx * ny {
+		s.maps[i] = 1
+	}
+	k := kspaceOf([][]*sim{{s}})
+	maps := &CoilMaps{NX: nx, NY: ny, NC: 1, NZ: 1, Data: make([]complex64, nx*ny)}
+	for i := range maps.Data {
+		maps.Data[i] = 1
+	}
+
+	for _, c := range []struct {
+		name   string
+		mask   *Mask
+		solver Solver
+	}{
+		{"plane", pointMask(nx, ny, 1, 8, 0.4, 9), SolverPlane},
+		{"lines", lineMask(nx, ny, 1, 3, 8, false), SolverLines},
+		{"columns", lineMask(nx, ny, 1, 3, 8, false), SolverColumns},
+	} {
+		masked := &KSpace{Dims: k.Dims, Data: slices.Clone(k.Data)}
+		for i := range masked.Data {
+			masked.Data[i] *= complex(c.mask.Data[i], 0)
+		}
+		in := make([]complex128, nx*ny)
+		for i, v := range masked.Data {
+			in[i] = complex128(v)
+		}
+		zf := dft2(in, nx, ny, 1)
+		var peak float64
+		for _, v := range zf {
+			peak = max(peak, cmplx.Abs(v))
+		}
+		check := func(what string, img *ComplexImage) {
+			t.Helper()
+			for i, v := range img.Data {
+				if d := cmplx.Abs(complex128(v) - zf[i]); d > 1e-5*peak {
+					t.Fatalf("%s, %s: pixel %d is %v, the zero-filled image %v", c.name,
+						what, i, v, zf[i])
+				}
+			}
+		}
+		for _, iters := range []int{1, 3, 30} {
+			img, err := SENSE(k, c.mask, maps, SENSEOptions{Iterations: iters,
+				Solver: c.solver})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(fmt.Sprintf("SENSE, %d iterations", iters), img)
+		}
+		img, err := CS(k, c.mask, maps, CSOptions{LambdaScaling: LambdaSignal,
+			Regularizers: []Regularizer{{Kind: RegWavelet, Lambda: 1e-9}},
+			Solve:        SolverOptions{Iterations: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("CS with a vanishing wavelet term", img)
 	}
 }

@@ -1,6 +1,8 @@
 package recon
 
 import (
+	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -63,5 +65,76 @@ func TestTGVRefusedWithLPlusS(t *testing.T) {
 	}
 	if err := checkCS(regs, CSOptions{}); err != nil {
 		t.Error(err)
+	}
+}
+
+// rampImage returns an nx x ny image that is piecewise linear: a disc whose magnitude rises
+// linearly from left to right, holding a smaller disc of constant value, with a smooth phase.
+func rampImage(nx, ny int) []complex128 {
+	img := make([]complex128, nx*ny)
+	for y := range ny {
+		for x := range nx {
+			u := (float64(x) - float64(nx/2)) / float64(nx)
+			w := (float64(y) - float64(ny/2)) / float64(ny)
+			var v float64
+			if u*u+w*w < 0.4*0.4 {
+				v = 0.6 + 1.2*u
+			}
+			if (u-0.12)*(u-0.12)+(w+0.1)*(w+0.1) < 0.1*0.1 {
+				v = 0.3
+			}
+			img[x+nx*y] = cmplx.Rect(v, 0.5*u-0.3*w)
+		}
+	}
+	return img
+}
+
+// TestTGVBeatsTVOnRamps reconstructs a noisy, undersampled piecewise-linear image (one coil
+// of unit sensitivity, 45 % of k-space at random plus a calibration square) with TV and with
+// TGV, each at the best lambda of a grid: TV turns the ramp into steps, TGV does not, so
+// TGV's error inside the object must be below 0.9 of TV's (measured 0.81).
+func TestTGVBeatsTVOnRamps(t *testing.T) {
+	const nx, ny = 48, 48
+	truth := rampImage(nx, ny)
+	ksp := dft2(truth, nx, ny, -1)
+	rng := rand.New(rand.NewPCG(21, 5))
+	k := &KSpace{Dims: Dims{NX: nx, NY: ny, NC: 1, NZ: 1, NT: 1},
+		Data: make([]complex64, nx*ny)}
+	for i, v := range ksp {
+		v += complex(0.03*rng.NormFloat64(), 0.03*rng.NormFloat64())
+		k.Data[i] = complex64(v)
+	}
+	m := pointMask(nx, ny, 1, 8, 0.45, 3)
+	maps := &CoilMaps{NX: nx, NY: ny, NC: 1, NZ: 1, Data: make([]complex64, nx*ny)}
+	for i := range maps.Data {
+		maps.Data[i] = 1
+	}
+	in := make([]bool, nx*ny)
+	mag := make([]float64, nx*ny)
+	for i, v := range truth {
+		in[i], mag[i] = cmplx.Abs(v) > 0, cmplx.Abs(v)
+	}
+
+	best := func(kind RegKind) float64 {
+		e := math.Inf(1)
+		for _, lam := range []float64{0.005, 0.01, 0.02, 0.04, 0.08} {
+			img, err := CS(k, m, maps, CSOptions{
+				Regularizers:  []Regularizer{{Kind: kind, Lambda: lam}},
+				LambdaScaling: LambdaSignal, Solve: SolverOptions{Iterations: 200}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]float64, nx*ny)
+			for i, v := range img.Data {
+				got[i] = cmplx.Abs(complex128(v))
+			}
+			e = min(e, nrmse(got, mag, in))
+		}
+		return e
+	}
+	tv, tgv := best(RegTV), best(RegTGV)
+	t.Logf("NRMSE inside the object: TV %.4f, TGV %.4f (ratio %.3f)", tv, tgv, tgv/tv)
+	if tgv > 0.9*tv {
+		t.Errorf("TGV NRMSE %.4f, TV %.4f: want TGV below 0.9 of TV", tgv, tv)
 	}
 }
