@@ -123,12 +123,12 @@ var defaultTable = sync.OnceValue(func() *CSTable {
 	return t
 })
 
-// TODO: the built-in Cine, Mapping and Perfusion rows were tuned on package phantom's cine,
-// T1/T2-mapping and perfusion series at 256x108, not on real hearts nor at the challenge's
-// matrix sizes (at 448x162 other rows score up to 0.004 higher; QUALITY.md, Tuning), and
-// the rows for every other modality (T1rho, LGE, flow, black blood, T1w/T2w) on three
-// static brain and phantom files; retune with cmrecon tune on the challenge's training
-// data.
+// TODO: the built-in Cine, Mapping, T1rho, Perfusion and Flow2d rows were tuned on package
+// phantom's series at 256x108, not on real hearts nor at the challenge's matrix sizes (at
+// 448x162 other rows score up to 0.004 higher; QUALITY.md, Tuning), and the rows for every
+// other modality (LGE, black blood, T1w/T2w, and the 2024 Aorta and Tagging, whose frames
+// get no temporal term from them) on three static brain and phantom files; retune with
+// cmrecon tune on the challenge's training data.
 
 // DefaultCSTable returns the built-in table of CS defaults (the file cs_defaults.tsv of this
 // package, written by bench/cs/run.sh tune with challenge.Tune, the library of cmrecon tune;

@@ -3,10 +3,10 @@ package recon
 import "math"
 
 // TGVRatio is the weight of the second-order term of RegTGV relative to the first: the
-// penalty is lambda min_w (|grad x - w| + TGVRatio |E w|). Of 0.5, 1, 2, 3, 4 and 5, 2
-// scored highest on the aliased brain's Uniform 24 (QUALITY.md), and 2 is the usual choice
-// in the literature (Knoll et al. 2011, "Second order total generalized variation (TGV) for
-// MRI").
+// penalty is lambda min_w (|grad x - w| + TGVRatio |E w|). Of 0.5, 1, 2, 3 and 5, 2 scored
+// highest on the aliased brain's Uniform 24 (QUALITY.md, "Total generalized variation"),
+// and 2 is the usual choice in the literature (Knoll et al. 2011, "Second order total
+// generalized variation (TGV) for MRI").
 const TGVRatio = 2
 
 // TGVFirst is the first-order operator of second-order total generalized variation (TGV)
@@ -182,8 +182,7 @@ func (o *afterOp) Adjoint(dst, y []complex64) {
 // liftTGV turns pr into the TGV problem on z = (x, w) for the term r (RegTGV): the data
 // term and every other term see x alone, and two terms are added, lambda |grad x - w| and
 // TGVRatio lambda |E w| (TGVFirst, TGVSecond), both shrunk with r's exponent. w starts at
-// grad x of the starting image, so TGV starts equal to TV's value there's no second-order
-// cost yet.
+// grad x of the starting image, which leaves the first term at zero there.
 func (p *csSlice) liftTGV(pr *csProblem, r Regularizer) {
 	images := p.nt * p.nm
 	n := len(pr.x)
