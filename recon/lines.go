@@ -295,11 +295,12 @@ func sum(part []float64) float64 {
 // jointCG solves (N + lambda I) x = b with one conjugate-gradient iteration over all the
 // columns of op (step sizes from inner products summed over every column, the joint 2-D
 // iteration), starting from x and leaving the solution there. It stops after iters
-// iterations, once the relative residual is at most tol (or cgRoundoff), or when the search
-// direction has no positive curvature; when b is zero x is set to zero. Each iteration makes two passes
-// over the column blocks, spread over the goroutines of w: p = r + beta p, q = N p and
-// <p, q> block by block while the block is in cache, then x += alpha p, r -= alpha q and
-// |r|^2. progress, when not nil, is called after every iteration.
+// iterations, once the relative residual is at most tol (or cgRoundoff), or when the
+// search direction has no positive curvature; when b is zero x is set to zero. Each
+// iteration makes two passes over the column blocks, spread over the goroutines of w: p =
+// r + beta p, q = N p and <p, q> block by block while the block is in cache, then x +=
+// alpha p, r -= alpha q and |r|^2. progress, when not nil, is called after every
+// iteration.
 func (op *colOp) jointCG(b, x []complex64, iters int, tol float64, w *cgWork,
 	progress func(cgStats)) cgStats {
 	m := op.m
@@ -397,10 +398,11 @@ func (s *blockCG) expand(v []complex64, sign float32) {
 
 // columnCG solves (N + lambda I) x = b like jointCG, but with step sizes of its own for
 // every column: each column stops after iters iterations, once its relative residual is at
-// most tol (or cgRoundoff), or when its search direction has no positive curvature, and a column whose b is
-// zero is set to zero. The result of a column does not depend on which other columns are
-// solved with it. A column of ny unknowns converges within ny iterations, so with lambda 0
-// this iteration loses the early stopping that regularises the joint one.
+// most tol (or cgRoundoff), or when its search direction has no positive curvature, and a
+// column whose b is zero is set to zero. The result of a column does not depend on which
+// other columns are solved with it. A column of ny unknowns converges within ny
+// iterations, so with lambda 0 this iteration loses the early stopping that regularises
+// the joint one.
 //
 // With no inner product shared between blocks, each column block runs all its iterations at
 // once, while its maps and vectors (about 400 KiB for 10 coils and ny = 216) stay in the L2

@@ -251,14 +251,15 @@ type CGResult struct {
 // ADMM back from the accuracy TestSolversMatchDenseLasso asks for.
 const cgRoundoff = 1e-6
 
-// ConjugateGradient solves N x = b for a Hermitian positive (semi-)definite operator N given
-// as normal(dst, x), which must set dst = N x without keeping either slice. x holds the
-// starting guess (warm start; zeros for a cold start) and receives the solution. Vectors
-// are complex64; inner products and norms are accumulated in float64. The iteration stops
-// after opts.Iterations steps, when the relative residual reaches opts.Tolerance or 1e-6
-// (below which float32 rounding leads it), or when the search direction has no positive
-// curvature (the residual is then as small as the float32 data allow). When b is zero, x is set to zero. The vector updates run on the
-// SIMD kernels of package asm.
+// ConjugateGradient solves N x = b for a Hermitian positive (semi-)definite operator N
+// given as normal(dst, x), which must set dst = N x without keeping either slice. x holds
+// the starting guess (warm start; zeros for a cold start) and receives the solution.
+// Vectors are complex64; inner products and norms are accumulated in float64. The
+// iteration stops after opts.Iterations steps, when the relative residual reaches
+// opts.Tolerance or 1e-6 (below which float32 rounding leads it), or when the search
+// direction has no positive curvature (the residual is then as small as the float32 data
+// allow). When b is zero, x is set to zero. The vector updates run on the SIMD kernels of
+// package asm.
 func ConjugateGradient(normal func(dst, x []complex64), b, x []complex64,
 	opts CGOptions) CGResult {
 	if len(b) != len(x) {
