@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cmrecon/cmrecon/mat"
 	"github.com/cmrecon/cmrecon/phantom"
@@ -33,10 +34,10 @@ var PhantomSeries = []struct {
 }
 
 // LookupPhantomSeries returns the options and the challenge file name of the phantom
-// series called name (see PhantomSeries).
+// series called name, in any case (see PhantomSeries).
 func LookupPhantomSeries(name string) (phantom.Options, string, bool) {
 	for _, s := range PhantomSeries {
-		if s.Name == name {
+		if strings.EqualFold(s.Name, name) {
 			return s.Options(), s.File, true
 		}
 	}

@@ -1,6 +1,7 @@
 // Package phantom generates deterministic multi-coil cardiac data, cine by default and T1
-// mapping, T2 mapping or first-pass perfusion on request: cmrecon's stand-in for CMRxRecon
-// k-space, which cannot be redistributed. The demo, many tests and the benchmarks run on it.
+// mapping, T2 mapping, T1rho mapping, first-pass perfusion or phase-contrast flow on
+// request: cmrecon's stand-in for CMRxRecon k-space, which cannot be redistributed. The
+// demo, many tests and the benchmarks run on it.
 //
 // # Scene
 //
@@ -53,23 +54,23 @@
 // Options.Contrast selects the series. Its zero value, like ContrastCine, is the cine
 // described above, whose frames are cardiac phases. ContrastFlow (FlowOptions) is the same
 // cine with the flowing blood velocity-encoded, as in the velocity-encoded images of a
-// through-plane phase-contrast series: the small flow-related phase 2 atan(f) of each blood
-// structure becomes 2 atan(5 f), which peaks at 1.97 rad in the descending aorta at peak
-// ejection and reaches about 1.1 rad in the left-ventricular and 0.9 rad in the
-// right-ventricular blood pool (signed: the pools reverse in diastole). Its magnitudes
-// are the cine's; the lower blood-to-myocardium contrast of a spoiled gradient echo and
-// inflow enhancement are left out, and so are the reference images of a phase-contrast
-// acquisition, which have no velocity phase.
+// through-plane phase-contrast series: the small flow-related phase 2 atan(f) of the
+// descending aorta and the two ventricular blood pools becomes 2 atan(5 f), which peaks at
+// 1.97 rad in the aorta at peak ejection and reaches about 1.1 rad in the left-ventricular
+// and 0.9 rad in the right-ventricular blood pool (signed: the pools reverse in diastole).
+// The pulmonary and hepatic vessels carry no flow phase. The magnitudes are the cine's; the
+// lower blood-to-myocardium contrast of a spoiled gradient echo and inflow enhancement are
+// left out, and so are the reference images of a phase-contrast acquisition, which have no
+// velocity phase.
 //
-// ContrastT1Map, ContrastT2Map, ContrastT1rho and
-// ContrastPerfusion model breath-held, ECG-triggered acquisitions: every frame shows the
-// heart at cardiac phase 0.75 (diastasis in mid-diastole), so the frames differ in contrast
-// only and the labels are the same in all of them. Each frame is the cine image at that
-// phase with the magnitude of every structure multiplied by a factor of its tissue and the
-// frame. The smooth magnitude changes inside the tissues, the background phase and the
-// blood's flow phase at that phase (below 0.03 rad) are kept. The factors use the T1 and T2
-// at 3 T listed with the Tissue constants and act on the cine magnitudes, not on proton
-// densities:
+// ContrastT1Map, ContrastT2Map, ContrastT1rho and ContrastPerfusion model breath-held,
+// ECG-triggered acquisitions: every frame shows the heart at cardiac phase 0.75 (diastasis
+// in mid-diastole), so the frames differ in contrast only and the labels are the same in
+// all of them. Each frame is the cine image at that phase with the magnitude of every
+// structure multiplied by a factor of its tissue and the frame. The smooth magnitude
+// changes inside the tissues, the background phase and the blood's flow phase at that phase
+// (below 0.03 rad) are kept. The factors use the T1, T2 and T1rho at 3 T listed with the
+// Tissue constants and act on the cine magnitudes, not on proton densities:
 //
 //   - T1 mapping (MOLLI-like; T1MapOptions): 1 - 2 exp(-TI/T1) at inversion time TI. The
 //     factor is signed, so the complex image changes sign through the null at

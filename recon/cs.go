@@ -423,6 +423,11 @@ func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
 	if err := checkCS(regs, opts); err != nil {
 		return nil, err
 	}
+	if nt > 1 {
+		if err := checkTGVLPlusS(regs); err != nil {
+			return nil, err
+		}
+	}
 	if opts.Solver != CSFISTA && opts.Solver != CSPOGM {
 		return regs, nil
 	}
@@ -472,10 +477,6 @@ func checkCS(regs []Regularizer, opts CSOptions) error {
 	}
 	if err := checkLPlusS(regs); err != nil {
 		return err
-	}
-	if slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == RegTGV }) &&
-		slices.ContainsFunc(regs, func(r Regularizer) bool { return r.Kind == RegLPlus }) {
-		return errors.New("recon: tgv cannot be combined with lplus and splus")
 	}
 	s := opts.Solve
 	if err := checkSolver(0, s.Iterations, s.Tolerance); err != nil {
@@ -961,17 +962,22 @@ func ParseRegularizerGrid(s string) ([][]Regularizer, error) {
 			"tgv, ttv and tfft terms, and the grid has none above 0", s)
 	}
 	var out [][]Regularizer
-	var half bool
+	var half, tgvLS bool
 	for _, g := range grid {
 		bad := checkLPlusS(g.regs) != nil
 		half = half || bad
+		mixed := checkTGVLPlusS(g.regs) != nil
+		tgvLS = tgvLS || mixed
 		regs, err := withExponent(g.regs, g.exp)
-		if len(g.regs) == 0 || bad || err != nil {
+		if len(g.regs) == 0 || bad || mixed || err != nil {
 			continue
 		}
 		out = append(out, regs)
 	}
 	switch {
+	case len(out) == 0 && tgvLS:
+		return nil, fmt.Errorf("recon: grid %q: every combination with lplus and splus "+
+			"also has tgv, which cannot go with them", s)
 	case len(out) == 0 && half:
 		return nil, fmt.Errorf("recon: grid %q: no combination has both lplus and splus "+
 			"above 0, and L+S needs both", s)

@@ -175,6 +175,9 @@ func ParseCSTable(r io.Reader) (*CSTable, error) {
 		if err == nil {
 			err = checkLPlusS(row.Regs)
 		}
+		if err == nil {
+			err = checkTGVLPlusS(row.Regs)
+		}
 		if len(f) > 4 && (err != nil || regsWord(f[4])) && splitRegs(f[3], f[4]) {
 			return nil, fmt.Errorf("recon: CS table line %d: the regularisers are one "+
 				"comma-separated field with no blanks, got %q", line, f[3]+" "+f[4])

@@ -29,9 +29,11 @@ func ParseCSSolver(s string) (CSSolver, error) {
 }
 
 // CheckRegularizers reports a list of regularisers CS cannot use, as CS itself would:
-// an unknown kind, a lambda that is negative or not finite, or half of the L+S pair
-// (lplus without splus or the reverse, or either with lambda 0, or either twice). An empty
-// list is allowed here (CS then looks the terms up in its table).
+// an unknown kind, a lambda that is negative or not finite, a bad exponent p, or half of
+// the L+S pair (lplus without splus or the reverse, or either with lambda 0, or either
+// twice). An empty list is allowed here (CS then looks the terms up in its table). It does
+// not know the number of frames, so it passes tgv with lplus and splus, which CS refuses on
+// several frames and takes on one (where L+S is ignored).
 func CheckRegularizers(regs []Regularizer) error {
 	if len(regs) == 0 {
 		return nil

@@ -1,6 +1,10 @@
 package recon
 
-import "math"
+import (
+	"errors"
+	"math"
+	"slices"
+)
 
 // TGVRatio is the weight of the second-order term of RegTGV relative to the first: the
 // penalty is lambda min_w (|grad x - w| + TGVRatio |E w|). Of 0.5, 1, 2, 3 and 5, 2 scored
@@ -177,6 +181,21 @@ func (o *afterOp) Adjoint(dst, y []complex64) {
 	}
 	o.b.Adjoint(o.tmp, y)
 	o.a.Adjoint(dst, o.tmp)
+}
+
+// checkTGVLPlusS refuses tgv together with the L+S pair, whose problems CS cannot lift
+// into one; L+S is ignored on one frame, so CS checks this only for several.
+func checkTGVLPlusS(regs []Regularizer) error {
+	has := func(k RegKind) bool {
+		return slices.ContainsFunc(regs, func(r Regularizer) bool {
+			return r.Kind == k && r.Lambda > 0
+		})
+	}
+	if has(RegTGV) && (has(RegLPlus) || has(RegSPlus)) {
+		return errors.New("recon: tgv cannot be combined with lplus and splus (on " +
+			"several frames)")
+	}
+	return nil
 }
 
 // liftTGV turns pr into the TGV problem on z = (x, w) for the term r (RegTGV): the data

@@ -5,6 +5,7 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -51,20 +52,44 @@ func TestGroupL1MatchesJointL1(t *testing.T) {
 	}
 }
 
-func TestTGVRefusedWithLPlusS(t *testing.T) {
+// TestTGVWithLPlusS: tgv and the L+S pair cannot be solved together on several frames; on
+// one frame, where L+S is ignored, the list is taken. Grids skip such points and tables
+// refuse such rows.
+func TestTGVWithLPlusS(t *testing.T) {
 	regs, err := ParseRegularizers("tgv=0.01,lplus=0.01,splus=0.01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkCS(regs, CSOptions{}); err == nil {
-		t.Error("tgv with lplus and splus was accepted")
+	if err := CheckRegularizers(regs); err != nil {
+		t.Errorf("CheckRegularizers: %v (it cannot know the frames)", err)
 	}
+	opts := CSOptions{Regularizers: regs}
+	if _, err := csRegs(pointMask(16, 16, 2, 4, 0.3, 1), 2, opts); err == nil ||
+		!strings.Contains(err.Error(), "tgv cannot be combined") {
+		t.Errorf("two frames: error %v, want tgv refused with L+S", err)
+	}
+	if _, err := csRegs(pointMask(16, 16, 1, 4, 0.3, 1), 1, opts); err != nil {
+		t.Errorf("one frame: %v", err)
+	}
+
 	regs, err = ParseRegularizers("tgv=0.01,wavelet=0.002,p=0.25")
 	if err != nil || regs[0].P != 0.25 {
 		t.Fatalf("tgv with p: %v %v", regs, err)
 	}
 	if err := checkCS(regs, CSOptions{}); err != nil {
 		t.Error(err)
+	}
+
+	g, err := ParseRegularizerGrid("tgv=0:0.01,lplus=0.01,splus=0.01")
+	if err != nil || len(g) != 1 || FormatRegularizers(g[0]) != "lplus=0.01,splus=0.01" {
+		t.Errorf("grid with tgv and L+S: %v, %v; want the point without tgv alone", g, err)
+	}
+	if _, err := ParseRegularizerGrid("tgv=0.01,lplus=0.01,splus=0.01"); err == nil {
+		t.Error("a grid whose only point has tgv with L+S was accepted")
+	}
+	_, err = ParseCSTable(strings.NewReader("Cine\tkt-2d\tinf\ttgv=0.01,lplus=0.01,splus=0.01\n"))
+	if err == nil || !strings.Contains(err.Error(), "tgv") {
+		t.Errorf("table row with tgv and L+S: error %v", err)
 	}
 }
 

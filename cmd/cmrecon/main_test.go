@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -679,12 +680,17 @@ func TestTunePhantomSeries(t *testing.T) {
 	dir := t.TempDir()
 	table := filepath.Join(dir, "table.tsv")
 	code, _, errOut := cli(t, "tune", "--out", table, "--phantom", "--phantom-series",
-		"T2map", "--scenarios", "Uniform8", "--grid", "wavelet=0.001", "--iters", "3")
+		"T2map, t1rho", "--scenarios", "Uniform8", "--grid", "wavelet=0.001", "--iters", "3")
 	if code != 0 {
 		t.Fatalf("tune: exit %d: %s", code, errOut)
 	}
-	if tab := readTable(t, table); len(tab.Rows) != 1 || tab.Rows[0].Modality != "Mapping" {
-		t.Errorf("table rows %+v, want one Mapping row", tab.Rows)
+	tab := readTable(t, table)
+	var mods []string
+	for _, r := range tab.Rows {
+		mods = append(mods, r.Modality)
+	}
+	if !slices.Equal(mods, []string{"Mapping", "T1rho"}) {
+		t.Errorf("table rows of %v, want a Mapping and a T1rho row", mods)
 	}
 
 	for _, c := range []struct {
@@ -692,7 +698,7 @@ func TestTunePhantomSeries(t *testing.T) {
 		want string
 	}{
 		{[]string{"--phantom", "--phantom-series", "cine,T3map"}, "T3map"},
-		{[]string{"--phantom", "--phantom-series", "T2map,T2map"}, "twice"},
+		{[]string{"--phantom", "--phantom-series", "T2map,t2MAP"}, "twice"},
 		{[]string{"--phantom", "--phantom-series", "T2map,,T1map"}, "empty"},
 		{[]string{"--phantom-series", "T2map", "x.mat"}, "needs --phantom"},
 		{[]string{"--phantom", "--iters", "-1"}, "--iters -1"},

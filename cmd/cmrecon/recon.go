@@ -41,7 +41,8 @@ func runRecon(e *env, args []string) error {
 		"SENSE and 60 for CS)")
 	tol := fs.Float64("tol", 0, "CG-SENSE relative residual, or CS relative change (two "+
 		"iterations in a row, from iteration 10; ADMM and pd also their residuals), to stop "+
-		"at (0: run every iteration)")
+		"at (0: run every iteration; CG-SENSE stops anyway at a residual of 1e-6, "+
+		"the float32 rounding level)")
 	csf := addCSFlags(fs, false)
 	pngDir := fs.String("png", "", "also write a PNG panel into this folder: zero-filled, "+
 		"SENSE and CS (runs all three) and, for a fully sampled input, the reference and "+

@@ -41,7 +41,8 @@ func runTune(e *env, args []string) error {
 		"divides each lambda by 2 while the mean SSIM improves, 2 then also by sqrt 2")
 	iters := fs.Int("iters", 0, "CS iterations (0: the default, 60)")
 	solver := fs.String("cs-solver", "", "CS solver: fista, pogm, admm or pd, as for recon "+
-		"(default: automatic; fista and pogm fail on grid points with tv, ttv or several terms)")
+		"(default: automatic; fista and pogm fail on grid points with tv, tgv, ttv or "+
+		"several terms)")
 	scaling := fs.String("lambda-scaling", "noise", "CS lambda scaling the table is tuned for "+
 		"(and recorded in its header): noise or signal, as for recon")
 	mode := fs.String("output-mode", "ranking", "images scored: ranking (img4ranking "+
@@ -105,6 +106,7 @@ func runTune(e *env, args []string) error {
 	if *usePhantom {
 		seen := map[string]bool{}
 		for name := range strings.SplitSeq(*series, ",") {
+			name = strings.TrimSpace(name)
 			o, file, ok := challenge.LookupPhantomSeries(name)
 			switch {
 			case name == "":
@@ -112,10 +114,10 @@ func runTune(e *env, args []string) error {
 			case !ok:
 				return usage("--phantom-series %q: want one of %s", name,
 					phantomSeriesNames())
-			case seen[name]:
+			case seen[file]:
 				return usage("--phantom-series: %s twice", name)
 			}
-			seen[name] = true
+			seen[file] = true
 			c, err := phantom.New(o)
 			if err != nil {
 				return err
