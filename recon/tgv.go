@@ -141,8 +141,8 @@ func (g GroupL1) Prox(x []complex64, t float64) {
 		case !l1:
 			f = complex(shrinkFactor(s, thr, q), 0)
 		case s > thr*thr:
-			m := sqrt32(s)
-			f = complex((m-thr)/m, 0)
+			mag := sqrt32(s)
+			f = complex((mag-thr)/mag, 0)
 		}
 		for j := range g.K {
 			x[i+j*m] *= f
