@@ -61,7 +61,8 @@ func TestDefaultTableRowPerScenario(t *testing.T) {
 	sizes := [][2]int{{512, 246}, {512, 204}, {512, 162}, {448, 204}, {448, 168}, {416, 168},
 		{448, 180}, {512, 144}, {384, 116}, {448, 162}, {442, 198}, {256, 255}}
 	table := recon.DefaultCSTable()
-	for _, mod := range []string{"Cine", "Mapping", "T1rho", "Perfusion", recon.AnyModality} {
+	for _, mod := range []string{"Cine", "Mapping", "T1rho", "Perfusion", "Flow2d",
+		recon.AnyModality} {
 		for _, sc := range Scenarios2025() {
 			if sc.Pattern == KtRadial || mod == recon.AnyModality && sc.Pattern != Uniform {
 				continue
