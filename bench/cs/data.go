@@ -51,16 +51,8 @@ func loadDataset(name string) (*dataset, error) {
 	switch name {
 	case "phantom":
 		d, err = phantomData("cine")
-	case "t1map":
-		d, err = phantomData("T1map")
-	case "t2map":
-		d, err = phantomData("T2map")
-	case "t1rho":
-		d, err = phantomData("T1rho")
-	case "perfusion":
-		d, err = phantomData("perfusion")
-	case "flow2d":
-		d, err = phantomData("flow2d")
+	case "t1map", "t2map", "t1rho", "perfusion", "flow2d":
+		d, err = phantomData(name) // challenge.PhantomSeries, whose names match in any case
 	case "mchiew":
 		d, err = mchiewData()
 	case "marcsous":
