@@ -860,11 +860,9 @@ const (
 // it is dropped and costs nothing.
 const DefaultCSMaps = 2
 
-// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude.
+// reconstructCS is Reconstruct's MethodCS: ESPIRiT maps, then CSMagnitude. Its options
+// were checked by PlanReconstruction, before the maps.
 func reconstructCS(k *KSpace, m *Mask, opts Options) (*Image, error) {
-	if _, err := csRegs(m, k.NT, opts.CS); err != nil {
-		return nil, err // before the maps, which take longer than anything else here
-	}
 	eo := opts.ESPIRiT
 	eo.Threads = opts.Threads
 	if eo.Maps == 0 {

@@ -16,7 +16,7 @@
 //     gradients: on the column-decoupled operator for line masks (one problem per image
 //     column with [SolverColumns]), on the 2-D operator [SenseOp] otherwise, whose Forward,
 //     Adjoint and Normal methods other solvers can reuse with [ConjugateGradient].
-//   - [PlanReconstruction] and [PlanSENSE] state the work and memory of a reconstruction
+//   - [PlanReconstruction], [PlanSENSE] and [PlanCS] state the work and memory of a reconstruction
 //     before it starts, and a [Subset] restricts it to what an output needs.
 //   - [CS] minimises data consistency plus any combination of regularisers ([RegKind]:
 //     l1 wavelet, spatial TV, temporal TV, temporal Fourier l1, locally low rank, low rank

@@ -217,9 +217,24 @@ func ExamplePlanReconstruction() {
 	_, err = recon.PlanReconstruction(d, m, recon.Options{Method: recon.MethodSENSE,
 		MaxMemory: 1 << 30})
 	fmt.Println(err != nil)
+
+	// Compressed sensing with wavelet and temporal TV (ADMM) and two sets of maps: the
+	// complex results of both sets, and the buffers of one slice at a time.
+	regs, err := recon.ParseRegularizers("wavelet=0.005,ttv=0.01")
+	if err != nil {
+		panic(err)
+	}
+	p, err = recon.PlanReconstruction(d, m, recon.Options{Method: recon.MethodCS,
+		CS: recon.CSOptions{Regularizers: regs}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("CS %s: results %s, one slice %s; %s in total\n", p.CS.Solver,
+		recon.Bytes(p.CS.ResultBytes), recon.Bytes(p.CS.SliceBytes), recon.Bytes(p.TotalBytes))
 	// Output:
 	// k-space 930 MiB, 168 problems, 2 at once, 1.17 GiB in total
 	// true
+	// CS admm: results 279 MiB, one slice 214 MiB; 1.63 GiB in total
 }
 
 func ExampleSENSE() {

@@ -7,7 +7,8 @@ import (
 
 // TestReconstructPlan checks the plan of Reconstruct: it is reported once before the work,
 // adds up, follows the subset, and a budget below it either reduces the problems solved at
-// once or refuses the job before any work, naming the budget.
+// once or refuses the job before any work, naming the budget; for CS too, whose plan counts
+// both sets of maps (TestPlanCSMemory checks its solver's part).
 func TestReconstructPlan(t *testing.T) {
 	k, lines, _, _ := senseCase(t, 40, 24, false)
 	var plans []Plan
@@ -42,6 +43,25 @@ func TestReconstructPlan(t *testing.T) {
 	if _, err := Reconstruct(k, lines, opts); err == nil ||
 		!strings.Contains(err.Error(), "memory budget") || len(plans) != 0 {
 		t.Errorf("budget %d below the inputs: %v (plans reported: %d)", opts.MaxMemory, err,
+			len(plans))
+	}
+
+	regs, err := ParseRegularizers("wavelet=0.001,ttv=0.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := Options{Method: MethodCS, Threads: 2, CS: CSOptions{Regularizers: regs}}
+	pc, err := PlanReconstruction(k.Dims, lines, co)
+	if err != nil || pc.TotalBytes != pc.KSpaceBytes+pc.MapsBytes+pc.CalibBytes+
+		pc.ImageBytes+pc.CS.TotalBytes || pc.CS.Solver != CSADMM || pc.CS.Sets != DefaultCSMaps ||
+		pc.MapsBytes != 2*p.MapsBytes {
+		t.Errorf("CS plan %+v, %v", pc, err)
+	}
+	plans = nil
+	co.MaxMemory, co.Plan = pc.TotalBytes-1, opts.Plan
+	if _, err := Reconstruct(k, lines, co); err == nil ||
+		!strings.Contains(err.Error(), "memory budget") || len(plans) != 0 {
+		t.Errorf("CS with a budget 1 byte below its plan: %v (plans reported: %d)", err,
 			len(plans))
 	}
 }

@@ -133,6 +133,10 @@ type Plan struct {
 	// complex result and the solvers' scratch.
 	SENSE SENSEPlan
 
+	// CS is the plan of the compressed-sensing step (MethodCS); its TotalBytes counts the
+	// complex results and one slice's data, solver and regularisers.
+	CS CSPlan
+
 	TotalBytes int64 // the sum of the sizes above
 	Budget     int64 // Options.MaxMemory (0: no bound)
 }
@@ -142,8 +146,11 @@ func (p Plan) String() string {
 	s := fmt.Sprintf("%s: %s in total = k-space %s + maps %s + ESPIRiT %s + image %s",
 		p.Method, Bytes(p.TotalBytes), Bytes(p.KSpaceBytes), Bytes(p.MapsBytes),
 		Bytes(p.CalibBytes), Bytes(p.ImageBytes))
-	if p.Method == MethodSENSE {
+	switch p.Method {
+	case MethodSENSE:
 		s += " + CG-SENSE " + Bytes(p.SENSE.TotalBytes).String() + " (" + p.SENSE.String() + ")"
+	case MethodCS:
+		s += " + CS " + Bytes(p.CS.TotalBytes).String() + " (" + p.CS.String() + ")"
 	}
 	if p.Budget > 0 {
 		s += ", budget " + Bytes(p.Budget).String()
@@ -153,10 +160,9 @@ func (p Plan) String() string {
 
 // PlanReconstruction returns the plan Reconstruct follows for k-space of dims d sampled with
 // m. It fails when opts.MaxMemory is positive and too small for the work with one problem
-// at a time. For MethodCS it counts the input, the maps and the result only.
-//
-// TODO: the compressed-sensing solver's own scratch (per-slice frame stacks and the
-// regularisers' buffers) is not in the plan.
+// at a time, and for MethodCS when the options are ones CS refuses. MethodCS is planned
+// with the sets of maps ESPIRiT is asked for (DefaultCSMaps unless opts.ESPIRiT.Maps says),
+// although a second set ESPIRiT finds empty is dropped.
 func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 	if !d.Valid() {
 		return Plan{}, fmt.Errorf("recon: invalid k-space dims %v", d)
@@ -184,6 +190,24 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 		p.MapsBytes = 8*n*int64(d.NC)*int64(d.NZ) + 4*n*int64(d.NZ)
 		p.CalibBytes = espiritBytes(d, slices, threads, opts.ESPIRiT)
 	}
+	if method == MethodCS {
+		eo, err := opts.ESPIRiT.withDefaults()
+		if err != nil {
+			return Plan{}, err
+		}
+		sets := DefaultCSMaps
+		if opts.ESPIRiT.Maps != 0 {
+			sets = eo.Maps
+		}
+		co := opts.CS
+		co.Threads = opts.Threads
+		cp, err := PlanCS(d, m, sets, co)
+		if err != nil {
+			return Plan{}, err
+		}
+		p.MapsBytes *= int64(sets)
+		p.CS = cp
+	}
 	fixed := p.KSpaceBytes + p.MapsBytes + p.CalibBytes + p.ImageBytes
 	if method == MethodSENSE {
 		so := p.senseOptions(opts)
@@ -206,7 +230,7 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 		}
 		p.SENSE = sp
 	}
-	p.TotalBytes = fixed + p.SENSE.TotalBytes
+	p.TotalBytes = fixed + p.SENSE.TotalBytes + p.CS.TotalBytes
 	if opts.MaxMemory > 0 && p.TotalBytes > opts.MaxMemory {
 		return Plan{}, fmt.Errorf("recon: reconstructing %v needs %s, more than the memory "+
 			"budget of %s (%s)", d, Bytes(p.TotalBytes), Bytes(opts.MaxMemory), p)

@@ -159,6 +159,13 @@ func logPlan(e *env, p recon.Plan) {
 			"cg_sense", recon.Bytes(s.TotalBytes).String(),
 			"per_problem", recon.Bytes(s.SliceBytes+s.WorkerBytes).String())
 	}
+	if p.Method == recon.MethodCS {
+		c := p.CS
+		attrs = append(attrs, "sets", c.Sets, "solver", c.Solver,
+			"cs", recon.Bytes(c.TotalBytes).String(),
+			"cs_result", recon.Bytes(c.ResultBytes).String(),
+			"per_slice", recon.Bytes(c.SliceBytes).String())
+	}
 	e.log.Info("memory plan", attrs...)
 }
 
