@@ -702,13 +702,12 @@ func (p *csSlice) terms(regs []Regularizer, seed uint64) ([]Term, error) {
 				ts = append(ts, Term{Prox: f})
 			}
 		case RegLLR:
-			// BUG: with two sets of maps the Casorati matrices mix the sets' images as if
-			// they were more frames.
 			if p.nt > 1 {
-				l, err := NewLocallyLowRank(p.nx, p.ny, images, 8, r.Lambda, s, p.threads)
+				l, err := NewLocallyLowRank(p.nx, p.ny, p.nt, 8, r.Lambda, s, p.threads)
 				if err != nil {
 					return nil, err
 				}
+				l.Sets = p.nm
 				ts = append(ts, Term{Prox: l})
 			}
 		}

@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -229,11 +230,14 @@ func TestProxesMinimise(t *testing.T) {
 		return 0.5 * l1(f)
 	}, n*nt)
 
-	llr := &LocallyLowRank{nx: nx, ny: ny, nt: nt, block: 4, lambda: 0.6, threads: 1,
-		rng: rand.New(rand.NewPCG(0, 0))}
-	checkProxMinimises(t, "LocallyLowRank", fixedShift{llr}, func(v []complex64) float64 {
-		return 0.6 * nuclearBlocks(v, nx, ny, nt, 4)
-	}, n*nt)
+	for _, sets := range []int{1, 2} {
+		llr := &LocallyLowRank{nx: nx, ny: ny, nt: nt, block: 4, lambda: 0.6, threads: 1,
+			rng: rand.New(rand.NewPCG(0, 0)), Sets: sets}
+		checkProxMinimises(t, fmt.Sprintf("LocallyLowRank, %d sets", sets), fixedShift{llr},
+			func(v []complex64) float64 {
+				return 0.6 * nuclearBlocks(v, nx, ny, nt, sets, 4)
+			}, n*nt*sets)
+	}
 }
 
 // fixedShift runs the LLR prox on the unshifted grid (its rng is re-seeded so the draw is
@@ -251,9 +255,10 @@ func (f fixedShift) Prox(x []complex64, t float64) {
 }
 
 // nuclearBlocks returns the sum of the nuclear norms of the Casorati matrices of the
-// unshifted b x b blocks, from the eigenvalues of the Gram matrix computed independently
+// unshifted b x b blocks of nt frames of sets images (the rows of a block's matrix are its
+// pixels in every set), from the eigenvalues of the Gram matrix computed independently
 // (Jacobi rotations on the complex128 Hermitian matrix).
-func nuclearBlocks(v []complex64, nx, ny, nt, b int) float64 {
+func nuclearBlocks(v []complex64, nx, ny, nt, sets, b int) float64 {
 	n := nx * ny
 	var s float64
 	for y0 := 0; y0 < ny; y0 += b {
@@ -262,10 +267,13 @@ func nuclearBlocks(v []complex64, nx, ny, nt, b int) float64 {
 			for a := range nt {
 				g[a] = make([]complex128, nt)
 				for c := range nt {
-					for iy := y0; iy < min(y0+b, ny); iy++ {
-						for ix := x0; ix < min(x0+b, nx); ix++ {
-							g[a][c] += cmplx.Conj(complex128(v[a*n+iy*nx+ix])) *
-								complex128(v[c*n+iy*nx+ix])
+					for is := range sets {
+						fa, fc := v[(a*sets+is)*n:], v[(c*sets+is)*n:]
+						for iy := y0; iy < min(y0+b, ny); iy++ {
+							for ix := x0; ix < min(x0+b, nx); ix++ {
+								g[a][c] += cmplx.Conj(complex128(fa[iy*nx+ix])) *
+									complex128(fc[iy*nx+ix])
+							}
 						}
 					}
 				}

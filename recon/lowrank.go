@@ -15,6 +15,12 @@ import (
 // partition the image and each call is the exact prox of one grid's penalty (singular value
 // soft thresholding of every block).
 type LocallyLowRank struct {
+	// Sets is the number of images per frame (0 means 1): x holds nt frames of Sets images
+	// of nx x ny, as CS holds the images of several sets of maps. The Casorati matrix of a
+	// block stacks the block's pixels of every set as rows, so the sets share one temporal
+	// subspace, as the n values per frame of LPlusS do.
+	Sets int
+
 	nx, ny, nt, block int
 	lambda            float64
 	rng               *rand.Rand
@@ -33,9 +39,9 @@ func NewLocallyLowRank(nx, ny, nt, block int, lambda float64, seed uint64,
 		rng: rand.New(rand.NewPCG(seed, 0x11a)), threads: threads}, nil
 }
 
-// Prox implements Prox; x holds nt frames of nx*ny values.
+// Prox implements Prox; x holds nt frames of Sets images of nx*ny values.
 func (p *LocallyLowRank) Prox(x []complex64, t float64) {
-	if len(x) != p.nx*p.ny*p.nt {
+	if len(x) != p.nx*p.ny*p.sets()*p.nt {
 		panic("recon: LocallyLowRank.Prox: wrong length")
 	}
 	b := p.block
@@ -54,18 +60,24 @@ func (p *LocallyLowRank) Prox(x []complex64, t float64) {
 	})
 }
 
+// sets returns the images per frame, at least 1.
+func (p *LocallyLowRank) sets() int { return max(p.Sets, 1) }
+
 // block1 soft-thresholds the singular values of the Casorati matrix of one block by thr.
 func (p *LocallyLowRank) block1(x []complex64, x0, x1, y0, y1 int, thr float64) {
 	n := p.nx * p.ny
-	nt := p.nt
-	m := (x1 - x0) * (y1 - y0)
+	nt, ns := p.nt, p.sets()
+	m := (x1 - x0) * (y1 - y0) * ns
 	c := make([]complex128, m*nt)
 	for t := range nt {
 		r := 0
-		for iy := y0; iy < y1; iy++ {
-			for ix := x0; ix < x1; ix++ {
-				c[r*nt+t] = complex128(x[t*n+iy*p.nx+ix])
-				r++
+		for is := range ns {
+			plane := x[(t*ns+is)*n:][:n]
+			for iy := y0; iy < y1; iy++ {
+				for ix := x0; ix < x1; ix++ {
+					c[r*nt+t] = complex128(plane[iy*p.nx+ix])
+					r++
+				}
 			}
 		}
 	}
@@ -115,19 +127,21 @@ func (p *LocallyLowRank) block1(x []complex64, x0, x1, y0, y1 int, thr float64) 
 
 	row := make([]complex128, nt)
 	r := 0
-	for iy := y0; iy < y1; iy++ {
-		for ix := x0; ix < x1; ix++ {
-			clear(row)
-			for a := range nt {
-				v := c[r*nt+a]
-				for bb := range nt {
-					row[bb] += v * pm[a*nt+bb]
+	for is := range ns {
+		for iy := y0; iy < y1; iy++ {
+			for ix := x0; ix < x1; ix++ {
+				clear(row)
+				for a := range nt {
+					v := c[r*nt+a]
+					for bb := range nt {
+						row[bb] += v * pm[a*nt+bb]
+					}
 				}
+				for t := range nt {
+					x[(t*ns+is)*n+iy*p.nx+ix] = complex64(row[t])
+				}
+				r++
 			}
-			for t := range nt {
-				x[t*n+iy*p.nx+ix] = complex64(row[t])
-			}
-			r++
 		}
 	}
 }
