@@ -3,6 +3,8 @@ package challenge
 import (
 	"io/fs"
 	"testing"
+
+	"github.com/cmrecon/cmrecon/recon"
 )
 
 // TestCgroupMemoryLimit reads the memory limit from fake /proc and /sys trees of the kinds
@@ -58,5 +60,59 @@ func TestCgroupMemoryLimit(t *testing.T) {
 
 	if b := DefaultMemoryBudget(); b <= 0 {
 		t.Errorf("DefaultMemoryBudget() = %d", b)
+	}
+}
+
+// TestEstimateFileMemory checks that a run's estimate for compressed sensing follows the
+// regularisers: with TGV (about three times the vectors of the table's rows) it is
+// recon.PlanReconstruction's total for a mask of the scenario in the name, plus the k-space
+// again and 16 MiB, and above EstimateMemory's fixed count; the table's row of the name's
+// modality is planned when no regulariser is given; and a name without a scenario, a
+// scenario GenerateMask cannot build and the other methods keep EstimateMemory.
+func TestEstimateFileMemory(t *testing.T) {
+	dims := [5]int{256, 108, 10, 2, 12}
+	d := recon.Dims{NX: 256, NY: 108, NC: 10, NZ: 2, NT: 12}
+	tgv, err := recon.ParseRegularizers("tgv=0.001,ttv=0.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := recon.Options{Method: recon.MethodCS, CS: recon.CSOptions{Regularizers: tgv}}
+	plain := EstimateMemory(dims, recon.MethodCS, 2)
+
+	got := EstimateFileMemory("P001/cine_sax_kus_ktRadial8.mat", dims, cs, 2)
+	m, err := GenerateMask(MaskSpec{Pattern: KtRadial, NX: 256, NY: 108, NT: 12, R: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.Threads = 2
+	p, err := recon.PlanReconstruction(d, m, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := p.TotalBytes + p.KSpaceBytes + 16<<20; got != want || got <= plain {
+		t.Errorf("TGV: estimate %d, want %d (the plan), above EstimateMemory's %d", got, want,
+			plain)
+	}
+
+	def := recon.Options{Method: recon.MethodCS}
+	if got := EstimateFileMemory("cine_sax_kus_Uniform8.mat", dims, def, 2); got == plain ||
+		got >= EstimateFileMemory("cine_sax_kus_Uniform8.mat", dims, cs, 2) {
+		t.Errorf("table row: estimate %d, EstimateMemory %d", got, plain)
+	}
+	for _, c := range []struct {
+		name string
+		opts recon.Options
+		want int64
+	}{
+		{"cine_sax.mat", cs, plain},
+		{"cine_sax_kus_ktUniform8.mat", cs, plain},
+		{"cine_sax_kus_Uniform8.mat", recon.Options{Method: recon.MethodSENSE},
+			EstimateMemory(dims, recon.MethodSENSE, 2)},
+		{"cine_sax_kus_Uniform8.mat", recon.Options{},
+			EstimateMemory(dims, recon.MethodZeroFilled, 2)},
+	} {
+		if got := EstimateFileMemory(c.name, dims, c.opts, 2); got != c.want {
+			t.Errorf("%s, %q: estimate %d, want %d", c.name, c.opts.Method, got, c.want)
+		}
 	}
 }

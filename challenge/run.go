@@ -105,7 +105,7 @@ type RunFile struct {
 	// the table's row for the file's modality and mask, or the list given).
 	CSRegularizers string `json:"cs_regularizers,omitempty"`
 
-	// EstimatedBytes is the memory the run reserved for the file (see EstimateMemory).
+	// EstimatedBytes is the memory the run reserved for the file (see EstimateFileMemory).
 	EstimatedBytes int64 `json:"estimated_bytes,omitempty"`
 
 	// PeakHeapBytes is the largest Go heap (live and not yet swept objects) seen while the
@@ -504,7 +504,9 @@ func (r *RunReport) plan(opts RunOptions, files []TreeFile, prev map[string]RunF
 		}
 		removeTemps(rf.Output)
 
-		rf.EstimatedBytes = EstimateMemory(dims, r.Method, max(1, r.Threads/r.Jobs))
+		ro := opts.Recon
+		ro.Method = r.Method
+		rf.EstimatedBytes = EstimateFileMemory(f.KSpace, dims, ro, max(1, r.Threads/r.Jobs))
 		todo = append(todo, job{idx: len(r.Files), file: f, est: rf.EstimatedBytes})
 		r.Files = append(r.Files, rf)
 	}
@@ -555,6 +557,47 @@ func EstimateMemory(dims [5]int, method recon.Method, threads int) int64 {
 		est += 16 * 8 * plane * nt
 	}
 	return est + 16<<20
+}
+
+// EstimateFileMemory is EstimateMemory for the challenge k-space file at path, to be
+// reconstructed with opts on threads goroutines. For MethodCS, whose memory depends on the
+// regularisers as much as on the dims (TGV holds about three times the vectors of the
+// table's rows), it is recon.PlanReconstruction's total plus the k-space once more for
+// the reading buffers and 16 MiB, planned with the regularisers opts.CS gives or the
+// table's row for the file's modality (from its name, unless opts.CS.Modality says) and
+// for the mask GenerateMask builds for the scenario in the name. It is EstimateMemory for
+// the other methods, for a name without a scenario GenerateMask can build (the 2024
+// ktUniform), and when the plan fails (the reconstruction would then fail too).
+func EstimateFileMemory(path string, dims [5]int, opts recon.Options, threads int) int64 {
+	method := opts.Method
+	if method == "" {
+		method = recon.MethodZeroFilled
+	}
+	est := EstimateMemory(dims, method, threads)
+	if method != recon.MethodCS {
+		return est
+	}
+	fn, err := ParseFileName(path)
+	if err != nil || fn.Kind != KindKSpace {
+		return est
+	}
+	m, err := GenerateMask(MaskSpec{Pattern: fn.Scenario.Pattern, NX: dims[0], NY: dims[1],
+		NT: dims[4], R: fn.Scenario.R, Seed: 1})
+	if err != nil {
+		return est
+	}
+
+	ro := opts
+	ro.Threads, ro.MaxMemory, ro.Plan = threads, 0, nil
+	if ro.CS.Modality == "" {
+		ro.CS.Modality, _ = ModalityFolder(fn.String())
+	}
+	d := recon.Dims{NX: dims[0], NY: dims[1], NC: dims[2], NZ: dims[3], NT: dims[4]}
+	p, err := recon.PlanReconstruction(d, m, ro)
+	if err != nil {
+		return est
+	}
+	return p.TotalBytes + p.KSpaceBytes + 16<<20
 }
 
 // finish counts the outcomes and takes the final figures.

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 
@@ -151,6 +152,14 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 	e.log.Info(name, "input", opts.Input, "output", opts.Output, "task", opts.Task,
 		"method", opts.Recon.Method, "output_mode", opts.Mode, "shard", opts.Shard.String(),
 		"threads", opts.Threads, "max_memory_mib", budgetMiB(opts.MaxMemory))
+	// The scheduler fits the files' estimates of what they hold within the budget; the Go
+	// heap may also hold garbage up to its GC target (twice the live heap by default), so
+	// the budget is made the runtime's soft memory limit too, as cmrecon recon does.
+	budget := opts.MaxMemory
+	if budget <= 0 {
+		budget = challenge.DefaultMemoryBudget()
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(budget))
 	rep, err := challenge.Run(ctx, opts)
 	bar.close()
 	if rep != nil {
