@@ -46,8 +46,8 @@ const (
 	RegTFFT RegKind = "tfft"
 
 	// RegLLR is locally low rank: the nuclear norm of the Casorati matrices (pixels x
-	// frames) of 8 x 8 blocks on a randomly shifted grid (LocallyLowRank). Ignored when
-	// there is one frame.
+	// frames) of 8 x 8 blocks on a randomly shifted grid (LocallyLowRank); with two sets of
+	// maps a block's rows are its pixels in both sets. Ignored when there is one frame.
 	RegLLR RegKind = "llr"
 
 	// RegLPlus and RegSPlus are the two weights of low rank plus sparse (L+S, Otazu et

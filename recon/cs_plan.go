@@ -13,7 +13,8 @@ type CSPlan struct {
 	// iterates, the regularisers' splits and duals are multiples of it.
 	Vector int64
 
-	// ResultBytes is the complex image series of every set and their combination.
+	// ResultBytes is the complex image series of every set and, with two sets, their
+	// combination.
 	ResultBytes int64
 
 	// SliceBytes is the most one slice holds at once: its data, normal operator, warm
@@ -36,11 +37,10 @@ func (p CSPlan) String() string {
 }
 
 // PlanCS returns the memory CS allocates for k-space of dims d sampled with m, with sets
-// sets of maps (1 or 2; CS with maps of one set less) and the options opts, without
-// solving anything. It counts what the solver and the regularisers that CS builds from
-// opts allocate (TestPlanCSMemory checks it against the live heap); the count does not
-// depend on opts.Threads beyond the wavelet's per-goroutine planes. It fails where CS would
-// fail on the options.
+// sets of maps (1 or 2) and the options opts, without solving anything. It counts what the
+// solver and the regularisers that CS builds from opts allocate (TestPlanCSMemory checks it
+// against the live heap), and the per-goroutine planes of the operator, the wavelet and the
+// setup for opts.Threads goroutines. It fails where CS would fail on the options.
 func PlanCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, error) {
 	p, _, err := planCS(d, m, sets, opts)
 	return p, err
@@ -56,7 +56,7 @@ func planCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, int64, error) {
 		return CSPlan{}, 0, err
 	}
 	if sets < 1 || sets > 2 {
-		return CSPlan{}, 0, fmt.Errorf("recon: PlanCS: %d sets of maps (1 or 2)", sets)
+		return CSPlan{}, 0, fmt.Errorf("recon: CS with %d sets of maps (want 1 or 2)", sets)
 	}
 	regs, err := csRegs(m, d.NT, opts)
 	if err != nil {
@@ -66,24 +66,32 @@ func planCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, int64, error) {
 	n := int64(d.NX) * int64(d.NY)
 	nt := int64(d.NT)
 	v := 8 * int64(sets) * n * nt
-	p := CSPlan{Sets: sets, Vector: v, ResultBytes: 8 * (int64(sets) + 1) * n * int64(d.NZ) * nt}
+	series := 8 * n * int64(d.NZ) * nt
+	p := CSPlan{Sets: sets, Vector: v, ResultBytes: int64(sets) * series}
+	if sets > 1 {
+		p.ResultBytes += series // their combination
+	}
 
-	// x and A^H y, the normal operator's maps and weights, then the largest of the
-	// slice's phases.
-	held := 2*v + csNormalBytes(d, m, sets)
-	setup := v/int64(2*sets) + 4*n + 16*n*int64(min(threadCount(opts.Threads), d.NT))
+	// x and A^H y, the normal operator's maps, weights and per-goroutine scratch, then the
+	// largest of the slice's phases.
+	threads := int64(threadCount(opts.Threads))
+	held := 2*v + csNormalBytes(d, m, sets, threads)
+	setup := v/int64(2*sets) + 4*n + 16*n*min(threads, nt)
 	warm := 3 * v
 	ws := opts.WarmStart
 	if ws == 0 {
 		ws = DefaultWarmStart
 	}
 	if opts.LambdaScaling != LambdaSignal {
-		// The noise estimate: its own CG-SENSE start when the warm start is shorter, and
-		// residuals' far-field flags, two coil stacks and the residuals of every frame.
+		// The noise estimate: its own CG-SENSE start when the warm start is shorter (held
+		// through the residuals), and residuals' far-field flags, two coil stacks and the
+		// residuals of every frame.
+		resid := n + 16*n*int64(d.NC) + 4*n*nt
 		if ws < noiseFitSteps {
 			warm += v
+			resid += v
 		}
-		warm = max(warm, n+16*n*int64(d.NC)+4*n*nt)
+		warm = max(warm, resid)
 	}
 	var solve int64
 	p.Solver, solve = planCSSolve(d, sets, regs, opts)
@@ -97,17 +105,30 @@ func planCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, int64, error) {
 // operators' FFT plans. Together they were below 0.1 MiB in TestPlanCSMemory.
 const csPlanSlack = 1 << 20
 
-// csNormalBytes returns the memory of the normal operator of one slice (newSliceNormal):
-// the maps in the block order of the line-mask path and the squared weights of every frame,
-// or the maps with their phases and the block weights of the fused 2-D operator.
-func csNormalBytes(d Dims, m *Mask, sets int) int64 {
+// csNormalBytes returns the memory of the normal operator of one slice (newSliceNormal) on
+// threads goroutines: the maps in the block order of the line-mask path and the squared
+// weights of every frame, or the maps with their phases and the block weights of the fused
+// 2-D operator; and csNormalScratch.
+func csNormalBytes(d Dims, m *Mask, sets int, threads int64) int64 {
 	ny, nt := int64(d.NY), int64(d.NT)
 	maps := 8 * int64(sets) * int64(d.NC) * ny
+	scratch := csNormalScratch(d, m, sets, threads)
 	if LineWeights(m) != nil {
 		blocks := int64((d.NX + lineBlock - 1) / lineBlock)
-		return maps*blocks*lineBlock + 4*nt*ny
+		return maps*blocks*lineBlock + 4*nt*ny + scratch
 	}
-	return maps*int64(d.NX) + 4*nt*int64(planePitch(d.NX))*ny
+	return maps*int64(d.NX) + 4*nt*int64(planePitch(d.NX))*ny + scratch
+}
+
+// csNormalScratch returns the scratch the goroutines of sliceNormal.apply take from its
+// pool: a column block's vectors per goroutine on a line mask, a scratch plane otherwise.
+func csNormalScratch(d Dims, m *Mask, sets int, threads int64) int64 {
+	ny := int64(d.NY)
+	if LineWeights(m) != nil {
+		blocks := int64((d.NX + lineBlock - 1) / lineBlock)
+		return min(threads, blocks) * 8 * (2*int64(sets) + 2) * lineBlock * ny
+	}
+	return min(threads, int64(d.NT)) * 8 * int64(planePitch(d.NX)) * ny
 }
 
 // planTerm is a term of a slice's problem as planCSSolve counts it: the length in bytes of
@@ -156,10 +177,11 @@ func planCSSolve(d Dims, sets int, regs []Regularizer, opts CSOptions) (CSSolver
 	x := v
 	var lifted int64
 	if lamL != 0 && lamS != 0 && several {
-		// L+S: v = (L, S), its b and x, and the image and its normal inside the lifted
-		// normal operator; every term sees L + S through an operator with an image buffer.
+		// L+S: v = (L, S), its b and x, the image and its normal inside the lifted normal
+		// operator, and the complex128 copy of L its prox thresholds; every term sees
+		// L + S through an operator with an image buffer.
 		x = 2 * v
-		lifted = 6 * v
+		lifted = 8 * v
 		for i := range ts {
 			ts[i].op, ts[i].buf = true, ts[i].buf+v
 		}

@@ -225,7 +225,7 @@ func ExamplePlanReconstruction() {
 		panic(err)
 	}
 	p, err = recon.PlanReconstruction(d, m, recon.Options{Method: recon.MethodCS,
-		CS: recon.CSOptions{Regularizers: regs}})
+		Threads: 2, CS: recon.CSOptions{Regularizers: regs}})
 	if err != nil {
 		panic(err)
 	}

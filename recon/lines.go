@@ -404,13 +404,13 @@ func (s *blockCG) expand(v []complex64, sign float32) {
 // iterations, so with lambda 0 this iteration loses the early stopping that regularises
 // the joint one.
 //
-// That loss is large where the maps barely cover a column (a single coil
-// whose ESPIRiT map fades at the object's edge): the least-squares image those columns
-// converge to amplifies noise by the inverse of tiny singular values. On the single-coil
-// CMRxRecon slice of ../shared/data/real with Uniform 8 and --lambda 0, the image's peak
-// after 5, 10, 30 and 100 iterations was 0.00065, 0.00081, 0.031 and 3.4 (the zero-filled
-// image's is 0.00064), against 0.00065, 0.00066, 0.00080 and 0.0017 for the joint iteration,
-// which heads for the same solution more slowly. DefaultLambda keeps every column bounded.
+// That loss is large where the maps barely cover a column (a single coil whose ESPIRiT map fades at
+// the object's edge): the least-squares image those columns converge to amplifies noise by the
+// inverse of tiny singular values. On the single-coil CMRxRecon slice of ../shared/data/real with
+// Uniform 8 and --lambda 0, the image's peak after 5, 10, 30 and 100 iterations was 0.00065,
+// 0.00081, 0.031 and 3.4 (the zero-filled image's is 0.00064), against 0.00065, 0.00066, 0.00080
+// and 0.0017 for the joint iteration, which heads for the same solution more slowly. DefaultLambda
+// keeps every column bounded.
 //
 // With no inner product shared between blocks, each column block runs all its iterations at
 // once, while its maps and vectors (about 400 KiB for 10 coils and ny = 216) stay in the L2

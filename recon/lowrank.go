@@ -25,6 +25,13 @@ type LocallyLowRank struct {
 	lambda            float64
 	rng               *rand.Rand
 	threads           int
+
+	// reuse keeps the Casorati matrix between calls of block1 in buf, for LPlusS, whose one
+	// block is the whole series (two complex64 vectors' worth of complex128) and is
+	// thresholded once per iteration; the blocks of Prox, done in parallel, allocate their
+	// own small ones.
+	reuse bool
+	buf   []complex128
 }
 
 // NewLocallyLowRank returns the prox for nt frames of nx x ny, blocks of block x block
@@ -68,7 +75,15 @@ func (p *LocallyLowRank) block1(x []complex64, x0, x1, y0, y1 int, thr float64) 
 	n := p.nx * p.ny
 	nt, ns := p.nt, p.sets()
 	m := (x1 - x0) * (y1 - y0) * ns
-	c := make([]complex128, m*nt)
+	var c []complex128
+	if p.reuse {
+		if cap(p.buf) < m*nt {
+			p.buf = make([]complex128, m*nt)
+		}
+		c = p.buf[:m*nt]
+	} else {
+		c = make([]complex128, m*nt)
+	}
 	for t := range nt {
 		r := 0
 		for is := range ns {

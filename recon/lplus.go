@@ -49,7 +49,7 @@ func NewLPlusS(n, nt int, lambdaL, lambdaS float64) (*LPlusS, error) {
 		}
 	}
 	return &LPlusS{n: n, nt: nt, lambdaL: lambdaL, lambdaS: lambdaS,
-		svt:  &LocallyLowRank{nx: n, ny: 1, nt: nt, block: n},
+		svt:  &LocallyLowRank{nx: n, ny: 1, nt: nt, block: n, reuse: true},
 		plan: fft.NewPlan[complex64]([]int{n, nt}, 1)}, nil
 }
 

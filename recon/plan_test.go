@@ -57,6 +57,12 @@ func TestReconstructPlan(t *testing.T) {
 		pc.MapsBytes != 2*p.MapsBytes {
 		t.Errorf("CS plan %+v, %v", pc, err)
 	}
+	one := co
+	one.ESPIRiT.Maps = -1 // below 1: one set
+	if p1, err := PlanReconstruction(k.Dims, lines, one); err != nil || p1.CS.Sets != 1 ||
+		p1.MapsBytes != p.MapsBytes {
+		t.Errorf("CS plan with ESPIRiT maps -1: %+v, %v", p1, err)
+	}
 	plans = nil
 	co.MaxMemory, co.Plan = pc.TotalBytes-1, opts.Plan
 	if _, err := Reconstruct(k, lines, co); err == nil ||

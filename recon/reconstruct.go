@@ -181,10 +181,13 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 	case MethodZeroFilled:
 		p.CalibBytes = int64(min(threads, d.NZ*d.NT)) * 16 * n
 	case MethodSENSE, MethodCS:
-		slices := 0
-		for iz := range d.NZ {
-			if opts.Subset.keepSlice(iz, d.NT) {
-				slices++
+		slices := d.NZ // CS estimates the maps of every slice and solves them all
+		if method == MethodSENSE {
+			slices = 0
+			for iz := range d.NZ {
+				if opts.Subset.keepSlice(iz, d.NT) {
+					slices++
+				}
 			}
 		}
 		p.MapsBytes = 8*n*int64(d.NC)*int64(d.NZ) + 4*n*int64(d.NZ)
@@ -197,7 +200,7 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 		}
 		sets := DefaultCSMaps
 		if opts.ESPIRiT.Maps != 0 {
-			sets = eo.Maps
+			sets = max(eo.Maps, 1) // below 1 means one set
 		}
 		co := opts.CS
 		co.Threads = opts.Threads
