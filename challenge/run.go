@@ -61,7 +61,9 @@ type RunOptions struct {
 	// Settings describes the reconstruction settings, in a form that is equal exactly when
 	// the settings are. Run records it in its report and refuses an output folder that an
 	// earlier run (of any shard) made with other settings, since skipping its complete
-	// outputs would mix two reconstructions in one submission. "" means the settings Run
+	// outputs would mix two reconstructions in one submission; an unsharded run takes over
+	// a folder that holds no output (no .mat file), as when every file of the earlier run
+	// failed. "" means the settings Run
 	// knows of: method, output mode, layout and the CG-SENSE parameters; callers that set
 	// more (such as CS regularisers) describe them here.
 	Settings string
@@ -238,10 +240,14 @@ func Run(ctx context.Context, opts RunOptions) (*RunReport, error) {
 		return nil, err
 	}
 	defer lock.release()
-	if err := checkSettings(opts.Output, rep.Settings); err != nil {
+	// An unsharded run holds the folder alone; when the earlier runs left no output (every
+	// file failed, or the runs were stopped before one was done) their settings bind
+	// nothing, and it takes the folder over.
+	takeOver := opts.Shard.Count == 0 && !holdsOutputs(opts.Output)
+	if err := checkSettings(opts.Output, rep.Settings, takeOver); err != nil {
 		return nil, err
 	}
-	if err := claimSettings(opts.Output, rep.Settings); err != nil {
+	if err := claimSettings(opts.Output, rep.Settings, takeOver); err != nil {
 		return nil, err
 	}
 
@@ -385,10 +391,10 @@ func fnv64(s string) uint64 {
 const SettingsName = "cmrecon-settings.txt"
 
 // claimSettings records want as the settings of the output folder out, or checks them
-// against the ones recorded there. The file is written under a temporary name and linked
-// into place, which fails if it exists, so two runs that start at once cannot both claim
-// the folder with different settings.
-func claimSettings(out, want string) error {
+// against the ones recorded there (with takeOver, replaces those). The file is written
+// under a temporary name and linked into place, which fails if it exists, so two runs that
+// start at once cannot both claim the folder with different settings.
+func claimSettings(out, want string, takeOver bool) error {
 	path := filepath.Join(out, SettingsName)
 	tmp, err := os.CreateTemp(out, "."+SettingsName+".tmp*")
 	if err != nil {
@@ -415,16 +421,27 @@ func claimSettings(out, want string) error {
 	if err != nil {
 		return fmt.Errorf("challenge: %s: %w", path, err)
 	}
-	if have := strings.TrimSpace(string(b)); have != want {
-		return fmt.Errorf("challenge: %s holds outputs made with other settings (%s); this "+
-			"run has %s: use another output folder", out, have, want)
+	have := strings.TrimSpace(string(b))
+	switch {
+	case have == want:
+		return nil
+	case takeOver:
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fmt.Errorf("challenge: %s: %w", path, err)
+		}
+		return nil
 	}
-	return nil
+	return fmt.Errorf("challenge: %s holds outputs made with other settings (%s); this run "+
+		"has %s: use another output folder", out, have, want)
 }
 
 // checkSettings refuses an output folder holding a run report (of any shard) whose
-// settings differ from want. Reports without settings, from older versions, are accepted.
-func checkSettings(out, want string) error {
+// settings differ from want, unless takeOver. Reports without settings, from older
+// versions, are accepted.
+func checkSettings(out, want string, takeOver bool) error {
+	if takeOver {
+		return nil
+	}
 	reports, _ := filepath.Glob(filepath.Join(out, ReportName(Shard{})+"*.json"))
 	for _, p := range reports {
 		rep, err := ReadRunReport(p)
@@ -435,6 +452,24 @@ func checkSettings(out, want string) error {
 			"run has %s: use another output folder", out, rep.Settings, want)
 	}
 	return nil
+}
+
+// holdsOutputs reports whether the folder out holds a .mat file (an output of a run; the
+// temporary files of unfinished writes have other suffixes) anywhere below it, or cannot be
+// read.
+func holdsOutputs(out string) bool {
+	found := false
+	err := filepath.WalkDir(out, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".mat") {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found || err != nil
 }
 
 // runThreads returns the run's goroutine bound and the number of files at once.

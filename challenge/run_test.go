@@ -360,7 +360,7 @@ func TestRunSymlinkRoot(t *testing.T) {
 
 // TestRunSettingsMismatch resumes a run into a folder made with another method: the second
 // run must refuse rather than keep the first run's outputs as its own, and a run with the
-// same settings must resume.
+// same settings must resume. A folder whose earlier run left no output is taken over.
 func TestRunSettingsMismatch(t *testing.T) {
 	tree, _ := simulatedTree(t, 1)
 	out := filepath.Join(t.TempDir(), "out")
@@ -379,6 +379,33 @@ func TestRunSettingsMismatch(t *testing.T) {
 	rep, err := Run(context.Background(), opts)
 	if err != nil || rep.Skipped != 2 {
 		t.Errorf("resuming with the same settings: %v, %d skipped", err, rep.Skipped)
+	}
+
+	// A run whose every file failed leaves no output, so it does not bind the folder: a run
+	// with other settings takes it over, and a sharded run does not (other shards may be
+	// running with the settings recorded).
+	fresh := filepath.Join(t.TempDir(), "out")
+	bad := opts
+	bad.Output = fresh
+	bad.Recon = recon.Options{Method: recon.MethodCS, CS: recon.CSOptions{
+		Solver: recon.CSFISTA, Regularizers: []recon.Regularizer{{Kind: recon.RegTV,
+			Lambda: 0.01}}}} // FISTA cannot take TV: every file fails
+	if rep, err := Run(context.Background(), bad); err == nil || rep.Failed != 2 {
+		t.Fatalf("run that fails every file: %v", err)
+	}
+	shard := zf
+	shard.Output, shard.Shard = fresh, Shard{Index: 0, Count: 2}
+	if _, err := Run(context.Background(), shard); err == nil ||
+		!strings.Contains(err.Error(), "other settings") {
+		t.Errorf("shard into a folder another run's failures claimed: %v", err)
+	}
+	zf.Output = fresh
+	if rep, err := Run(context.Background(), zf); err != nil || rep.Done != 2 {
+		t.Errorf("run into a folder another run's failures claimed: %v", err)
+	}
+	if _, err := Run(context.Background(), bad); err == nil ||
+		!strings.Contains(err.Error(), "other settings") {
+		t.Errorf("the failed run's settings once the folder holds outputs: %v", err)
 	}
 }
 
