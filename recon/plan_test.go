@@ -1,6 +1,7 @@
 package recon
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -8,7 +9,9 @@ import (
 // TestReconstructPlan checks the plan of Reconstruct: it is reported once before the work,
 // adds up, follows the subset, and a budget below it either reduces the problems solved at
 // once or refuses the job before any work, naming the budget; for CS too, whose plan counts
-// both sets of maps (TestPlanCSMemory checks its solver's part).
+// both sets of maps (TestPlanCSMemory checks its solver's part) and which runs on one
+// goroutine where that fits a budget its goroutines' scratch exceeds. A message comparing
+// sizes that round alike gives them in bytes.
 func TestReconstructPlan(t *testing.T) {
 	k, lines, _, _ := senseCase(t, 40, 24, false)
 	var plans []Plan
@@ -63,12 +66,27 @@ func TestReconstructPlan(t *testing.T) {
 		p1.MapsBytes != p.MapsBytes {
 		t.Errorf("CS plan with ESPIRiT maps -1: %+v, %v", p1, err)
 	}
+	many := co
+	many.Threads = 8
+	p8, err8 := PlanReconstruction(k.Dims, lines, many)
+	many.Threads = 1
+	p1, err1 := PlanReconstruction(k.Dims, lines, many)
+	if err8 != nil || err1 != nil || p8.TotalBytes <= p1.TotalBytes {
+		t.Fatalf("CS plans on 8 and 1 goroutines: %s, %v; %s, %v", p8, err8, p1, err1)
+	}
+	many.Threads, many.MaxMemory = 8, p1.TotalBytes
+	if pb, err := PlanReconstruction(k.Dims, lines, many); err != nil || pb.Threads != 1 ||
+		pb.TotalBytes != p1.TotalBytes {
+		t.Errorf("CS on 8 goroutines within the one-goroutine plan: %s, %v", pb, err)
+	}
+
 	plans = nil
-	co.MaxMemory, co.Plan = pc.TotalBytes-1, opts.Plan
+	co.MaxMemory, co.Plan = p1.TotalBytes-1, opts.Plan
 	if _, err := Reconstruct(k, lines, co); err == nil ||
-		!strings.Contains(err.Error(), "memory budget") || len(plans) != 0 {
-		t.Errorf("CS with a budget 1 byte below its plan: %v (plans reported: %d)", err,
-			len(plans))
+		!strings.Contains(err.Error(), "memory budget") || len(plans) != 0 ||
+		!strings.Contains(err.Error(), fmt.Sprintf("%d bytes", p1.TotalBytes)) {
+		t.Errorf("CS with a budget 1 byte below its one-goroutine plan: %v (plans "+
+			"reported: %d)", err, len(plans))
 	}
 }
 

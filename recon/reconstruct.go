@@ -32,8 +32,9 @@ type Options struct {
 	Solver     Solver
 
 	// MaxMemory, when positive, bounds the memory of the whole reconstruction in bytes,
-	// the input k-space included (see Plan): MethodSENSE solves fewer problems at once to
-	// stay within it and fails before any work when it cannot.
+	// the input k-space included (see Plan): MethodSENSE solves fewer problems at once and
+	// MethodCS runs on one goroutine to stay within it, and they fail before any work when
+	// they cannot.
 	MaxMemory int64
 
 	// Subset restricts the reconstruction to what an output needs (see Subset): maps are
@@ -110,6 +111,9 @@ func Reconstruct(k *KSpace, m *Mask, opts Options) (*Image, error) {
 		return img.Abs(), nil
 
 	case MethodCS:
+		if plan.Threads < threadCount(opts.Threads) {
+			opts.Threads = plan.Threads // fewer goroutines to stay within MaxMemory
+		}
 		return reconstructCS(k, m, opts)
 
 	default:
@@ -210,6 +214,18 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 		}
 		p.MapsBytes *= int64(sets)
 		p.CS = cp
+
+		// Over the budget, one goroutine holds less (the operator's, the wavelet's and
+		// ESPIRiT's scratch are per goroutine): Reconstruct then runs on one, or the error
+		// below gives what one needs.
+		if b := opts.MaxMemory; b > 0 && threads > 1 && p.KSpaceBytes+p.MapsBytes+
+			p.CalibBytes+p.ImageBytes+cp.TotalBytes > b {
+			co.Threads = 1
+			if one, err := PlanCS(d, m, sets, co); err == nil {
+				p.Threads, p.CS = 1, one
+				p.CalibBytes = espiritBytes(d, d.NZ, 1, opts.ESPIRiT)
+			}
+		}
 	}
 	fixed := p.KSpaceBytes + p.MapsBytes + p.CalibBytes + p.ImageBytes
 	if method == MethodSENSE {
@@ -223,22 +239,33 @@ func PlanReconstruction(d Dims, m *Mask, opts Options) (Plan, error) {
 			if sp, err = PlanSENSE(d, m, so); err != nil {
 				so.MaxMemory, so.Threads = 0, 1
 				one, _ := PlanSENSE(d, m, so)
+				need, budget := twoSizes(fixed+one.TotalBytes, opts.MaxMemory)
 				return Plan{}, fmt.Errorf("recon: reconstructing %v needs at least %s "+
 					"(k-space %s, maps %s, ESPIRiT %s, image %s, CG-SENSE %s with one "+
-					"problem at a time), more than the memory budget of %s", d,
-					Bytes(fixed+one.TotalBytes), Bytes(p.KSpaceBytes), Bytes(p.MapsBytes),
-					Bytes(p.CalibBytes), Bytes(p.ImageBytes), Bytes(one.TotalBytes),
-					Bytes(opts.MaxMemory))
+					"problem at a time), more than the memory budget of %s", d, need,
+					Bytes(p.KSpaceBytes), Bytes(p.MapsBytes), Bytes(p.CalibBytes),
+					Bytes(p.ImageBytes), Bytes(one.TotalBytes), budget)
 			}
 		}
 		p.SENSE = sp
 	}
 	p.TotalBytes = fixed + p.SENSE.TotalBytes + p.CS.TotalBytes
 	if opts.MaxMemory > 0 && p.TotalBytes > opts.MaxMemory {
+		need, budget := twoSizes(p.TotalBytes, opts.MaxMemory)
 		return Plan{}, fmt.Errorf("recon: reconstructing %v needs %s, more than the memory "+
-			"budget of %s (%s)", d, Bytes(p.TotalBytes), Bytes(opts.MaxMemory), p)
+			"budget of %s (%s)", d, need, budget, p)
 	}
 	return p, nil
+}
+
+// twoSizes formats two sizes for a message that compares them: as Bytes does, or in bytes
+// when that rounds them to the same text.
+func twoSizes(a, b int64) (string, string) {
+	sa, sb := Bytes(a).String(), Bytes(b).String()
+	if sa == sb {
+		sa, sb = fmt.Sprintf("%d bytes", a), fmt.Sprintf("%d bytes", b)
+	}
+	return sa, sb
 }
 
 // senseOptions returns the SENSE options of Reconstruct, with the budget of the plan.
