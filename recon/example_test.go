@@ -314,3 +314,33 @@ func ExampleReconstruct_cs() {
 	// Output:
 	// CS error below 2%: true
 }
+
+func ExampleCS() {
+	k, truth := phantom(32, 32, 4)
+	m := lines(32, 32, 3, 10)
+	maps, err := recon.EstimateMaps(k, m, recon.ESPIRiTOptions{Maps: 2})
+	if err != nil {
+		panic(err)
+	}
+
+	// Plan first: the memory CS will hold for these maps and regularisers.
+	regs, err := recon.ParseRegularizers("wavelet=0.001,tv=0.001")
+	if err != nil {
+		panic(err)
+	}
+	opts := recon.CSOptions{Regularizers: regs, Threads: 1}
+	p, err := recon.PlanCS(k.Dims, m, maps.Sets(), opts)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("solver %s, %d set(s) of maps\n", p.Solver, p.Sets)
+
+	img, err := recon.CS(k, m, maps, opts)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("CS error below 2%%: %v\n", relError(img.Abs().Data, truth) < 0.02)
+	// Output:
+	// solver admm, 1 set(s) of maps
+	// CS error below 2%: true
+}
