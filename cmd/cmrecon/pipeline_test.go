@@ -359,7 +359,8 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // TestRunCS runs compressed sensing over a small tree: every file is reconstructed and
-// scores as valid. (Its quality is the recon package's to test.)
+// scores as valid (its quality is the recon package's to test), also with a budget below
+// a file's estimate, which warns.
 func TestRunCS(t *testing.T) {
 	sim := simulateTree(t, 1)
 	out := filepath.Join(t.TempDir(), "cs")
@@ -369,6 +370,19 @@ func TestRunCS(t *testing.T) {
 	}
 	if s := scoreTree(t, "--gt", sim, "--submission", out).Tasks[0].Summary; s.ValidFiles != 2 {
 		t.Errorf("cs run: %d valid files scored", s.ValidFiles)
+	}
+
+	// A budget below a file's estimate: the file runs alone, with a warning naming it.
+	var largest int64
+	for _, f := range rep.Files {
+		largest = max(largest, f.EstimatedBytes)
+	}
+	tight := filepath.Join(t.TempDir(), "tight")
+	args := append([]string{"run", "--input", sim, "--output", tight, "--method", "cs",
+		"--max-memory", strconv.FormatInt(largest-1, 10)}, runFlags...)
+	if code, _, errOut := cli(t, args...); code != 0 ||
+		!strings.Contains(errOut, "estimated memory exceeds the budget; it runs alone") {
+		t.Errorf("cs run with a budget below an estimate: exit %d, %s", code, errOut)
 	}
 	if code, _, errOut := cli(t, "run", "--input", sim, "--output", out, "--method",
 		"magic"); code != 2 || !strings.Contains(errOut, "want zf, sense or cs") {

@@ -143,9 +143,18 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		}
 	}()
 
+	budget := opts.MaxMemory
+	if budget <= 0 {
+		budget = challenge.DefaultMemoryBudget()
+	}
 	opts.Progress = func(ev challenge.RunEvent) {
 		if runHook != nil {
 			runHook(ev)
+		}
+		if !ev.Finished && ev.File.EstimatedBytes > budget {
+			e.log.Warn("the file's estimated memory exceeds the budget; it runs alone",
+				"file", ev.File.Input, "estimate_mib", budgetMiB(ev.File.EstimatedBytes),
+				"max_memory_mib", budgetMiB(budget))
 		}
 		bar.event(opts.Output, ev)
 	}
@@ -155,10 +164,6 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 	// The scheduler fits the files' estimates of what they hold within the budget; the Go
 	// heap may also hold garbage up to its GC target (twice the live heap by default), so
 	// the budget is made the runtime's soft memory limit too, as cmrecon recon does.
-	budget := opts.MaxMemory
-	if budget <= 0 {
-		budget = challenge.DefaultMemoryBudget()
-	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(budget))
 	rep, err := challenge.Run(ctx, opts)
 	bar.close()
