@@ -420,16 +420,45 @@ func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
 		return nil, fmt.Errorf("recon: CS: no regularisers given and no table row for "+
 			"modality %q with a %s mask at R %.1f", opts.Modality, kind, r)
 	}
-	if err := checkCS(regs, opts); err != nil {
+	if err := checkFrames(regs, nt, opts); err != nil {
 		return nil, err
+	}
+	return regs, nil
+}
+
+// CheckCSOptions reports options CS would refuse whatever the data: a given list of
+// regularisers that is bad, or that the solver cannot take (FISTA and POGM take one term
+// on the image), and bad solver settings. CS drops the temporal terms on one frame and
+// refuses tgv with L+S only on several, so a list is refused only when it fails on one
+// frame and on several alike. Without regularisers only the settings are checked (the
+// table's rows depend on the file).
+func CheckCSOptions(opts CSOptions) error {
+	regs := opts.Regularizers
+	if len(regs) == 0 {
+		regs = []Regularizer{{Kind: RegWavelet}} // a stand-in for the table's row
+	}
+	one := checkFrames(regs, 1, opts)
+	if one == nil {
+		return nil
+	}
+	if several := checkFrames(regs, 2, opts); several != nil {
+		return several
+	}
+	return nil
+}
+
+// checkFrames reports regularisers and settings CS refuses on nt frames.
+func checkFrames(regs []Regularizer, nt int, opts CSOptions) error {
+	if err := checkCS(regs, opts); err != nil {
+		return err
 	}
 	if nt > 1 {
 		if err := checkTGVLPlusS(regs); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if opts.Solver != CSFISTA && opts.Solver != CSPOGM {
-		return regs, nil
+		return nil
 	}
 
 	// The terms solve builds: temporal ones only for several frames, L+S as one prox
@@ -447,9 +476,9 @@ func csRegs(m *Mask, nt int, opts CSOptions) ([]Regularizer, error) {
 		}
 	}
 	if terms > 1 || withOp {
-		return nil, errSingleTerm(opts.Solver)
+		return errSingleTerm(opts.Solver)
 	}
-	return regs, nil
+	return nil
 }
 
 // errSingleTerm is the error of FISTA or POGM given terms they cannot take.

@@ -220,3 +220,39 @@ func TestCSTableBlankInRegularisers(t *testing.T) {
 		t.Errorf("a bad exponent in a row: error %v, want one prefixed once", err)
 	}
 }
+
+// TestCheckCSOptions checks the data-free check of CS options: a list the solver cannot
+// take on any number of frames is refused, one that serves a single frame (where CS drops
+// the temporal terms) passes, as do options without regularisers, and bad settings fail.
+func TestCheckCSOptions(t *testing.T) {
+	regs := func(s string) []Regularizer {
+		r, err := ParseRegularizers(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		name string
+		opts CSOptions
+		ok   bool
+	}{
+		{"fista tv", CSOptions{Solver: CSFISTA, Regularizers: regs("tv=0.01")}, false},
+		{"pogm wavelet and tfft", CSOptions{Solver: CSPOGM,
+			Regularizers: regs("wavelet=0.01,tfft=0.01")}, true},
+		{"fista wavelet and ttv", CSOptions{Solver: CSFISTA,
+			Regularizers: regs("wavelet=0.01,ttv=0.01")}, true},
+		{"fista wavelet and tv", CSOptions{Solver: CSFISTA,
+			Regularizers: regs("wavelet=0.01,tv=0.01")}, false},
+		{"pd tv", CSOptions{Solver: CSPrimalDual, Regularizers: regs("tv=0.01")}, true},
+		{"tgv with L+S", CSOptions{Regularizers: regs("tgv=0.01,lplus=0.1,splus=0.01")},
+			true},
+		{"table rows, fista", CSOptions{Solver: CSFISTA}, true},
+		{"negative rho", CSOptions{Solve: SolverOptions{Rho: -1}}, false},
+		{"unknown solver", CSOptions{Solver: "newton"}, false},
+	} {
+		if err := CheckCSOptions(c.opts); (err == nil) != c.ok {
+			t.Errorf("%s: %v, want ok %v", c.name, err, c.ok)
+		}
+	}
+}

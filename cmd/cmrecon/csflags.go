@@ -192,6 +192,11 @@ func checkSolverFlags(e *env, fs *flag.FlagSet, m recon.Method, o recon.Options)
 				"used_by", "sense, cs")
 		}
 	})
+	if m == recon.MethodCS {
+		if err := recon.CheckCSOptions(o.CS); err != nil {
+			return fmt.Errorf("--method cs: %s", strings.TrimPrefix(err.Error(), "recon: "))
+		}
+	}
 	if m == recon.MethodSENSE && o.Solver == recon.SolverColumns && o.Lambda == 0 {
 		e.log.Warn("--solver columns with --lambda 0 converges to the unregularised " +
 			"least-squares image, which is noisy; --solver lines gives bart pics' iteration")

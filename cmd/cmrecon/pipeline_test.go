@@ -360,7 +360,8 @@ func copyFile(t *testing.T, from, to string) {
 
 // TestRunCS runs compressed sensing over a small tree: every file is reconstructed and
 // scores as valid (its quality is the recon package's to test), also with a budget below
-// a file's estimate, which warns.
+// a file's estimate, which warns; a solver that cannot take the regularisers is refused
+// before any file is read.
 func TestRunCS(t *testing.T) {
 	sim := simulateTree(t, 1)
 	out := filepath.Join(t.TempDir(), "cs")
@@ -383,6 +384,15 @@ func TestRunCS(t *testing.T) {
 	if code, _, errOut := cli(t, args...); code != 0 ||
 		!strings.Contains(errOut, "estimated memory exceeds the budget; it runs alone") {
 		t.Errorf("cs run with a budget below an estimate: exit %d, %s", code, errOut)
+	}
+	never := filepath.Join(t.TempDir(), "never")
+	if code, _, errOut := cli(t, "run", "--input", sim, "--output", never, "--method", "cs",
+		"--cs-solver", "pogm", "--reg", "tv=0.01"); code != 2 ||
+		!strings.Contains(errOut, "pogm takes one regulariser") {
+		t.Errorf("pogm with tv: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(never); !os.IsNotExist(err) {
+		t.Errorf("pogm with tv: the output folder was made (%v)", err)
 	}
 	if code, _, errOut := cli(t, "run", "--input", sim, "--output", out, "--method",
 		"magic"); code != 2 || !strings.Contains(errOut, "want zf, sense or cs") {
