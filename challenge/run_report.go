@@ -11,7 +11,8 @@ import (
 )
 
 // WriteTable writes the report as a human-readable table: one line per file with its
-// status, time, peak heap and estimated memory, then the totals.
+// status, time, peak heap (see RunFile.PeakHeapBytes; a note says so when several files ran
+// at once) and estimated memory, then the totals.
 func (r *RunReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "status\tseconds\tpeak heap MiB\test. MiB\t  file\n")
@@ -25,6 +26,10 @@ func (r *RunReport) WriteTable(w io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.Jobs > 1 {
+		fmt.Fprintf(w, "(peak heap: the process's, while the file ran; with %d files at once "+
+			"it includes the others')\n", r.Jobs)
 	}
 
 	shard := ""

@@ -77,6 +77,12 @@ func TestRunTree(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	var tb strings.Builder
+	note := "with 2 files at once it includes the others'"
+	if err := rep.WriteTable(&tb); err != nil || (rep.Jobs > 1) !=
+		strings.Contains(tb.String(), note) {
+		t.Errorf("table with %d jobs: %v\n%s", rep.Jobs, err, tb.String())
+	}
 	saved, err := ReadRunReport(filepath.Join(out, "cmrecon-run.json"))
 	if err != nil || saved.Done != 4 {
 		t.Errorf("saved report: %v, %+v", err, saved)
