@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -566,5 +567,63 @@ func TestTurnedSpokeWindow(t *testing.T) {
 					ang, d)
 			}
 		}
+	}
+}
+
+// TestMaskEmpty undersamples random k-space of 2 coils, 2 slices and 3 frames with a
+// Uniform 4 mask: that mask leaves none of its samples empty, a ktGaussian 4 mask of the
+// same calibration leaves empty exactly its samples off the Uniform lines (counted here
+// directly), and a fully sampled input leaves none empty for any mask.
+func TestMaskEmpty(t *testing.T) {
+	const nx, ny, nc, nz, nt = 8, 32, 2, 2, 3
+	uni, err := GenerateMask(MaskSpec{Pattern: Uniform, NX: nx, NY: ny, NT: nt, R: 4, NCalib: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gauss, err := GenerateMask(MaskSpec{Pattern: KtGaussian, NX: nx, NY: ny, NT: nt, R: 4,
+		NCalib: 4, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := recon.Dims{NX: nx, NY: ny, NC: nc, NZ: nz, NT: nt}
+	full := &recon.KSpace{Dims: d, Data: make([]complex64, d.Len())}
+	for i := range full.Data {
+		full.Data[i] = complex(float32(i%7)+1, 1)
+	}
+	k := &recon.KSpace{Dims: d, Data: slices.Clone(full.Data)}
+	for it := range nt {
+		w := uni.Frame(it)
+		for iz := range nz {
+			for ic := range nc {
+				p := k.Plane(ic, iz, it)
+				for i := range p {
+					if w[i] == 0 {
+						p[i] = 0
+					}
+				}
+			}
+		}
+	}
+
+	var taken, off int
+	for it := range nt {
+		g, u := gauss.Frame(it), uni.Frame(it)
+		for i := range g {
+			if g[i] > 0 {
+				taken++
+				if u[i] == 0 {
+					off++
+				}
+			}
+		}
+	}
+	if e := MaskEmpty(k, uni); e != 0 {
+		t.Errorf("own mask: %.3f empty", e)
+	}
+	if e, want := MaskEmpty(k, gauss), float64(off)/float64(taken); e != want || off == 0 {
+		t.Errorf("other mask: %.3f empty, want %.3f (%d of %d)", e, want, off, taken)
+	}
+	if e := MaskEmpty(full, gauss); e != 0 {
+		t.Errorf("fully sampled input: %.3f empty", e)
 	}
 }

@@ -81,6 +81,11 @@ type FileReport struct {
 	Output     string     // the file written
 	OutputDims []int      // its MATLAB dims
 	Panel      string     // the PNG panel written, if any
+
+	// MaskEmpty is, for a mask read from a file, the fraction of its samples where the
+	// k-space is zero in every coil and slice (see MaskEmpty): near 0 for the mask the data
+	// were undersampled with, large for another one.
+	MaskEmpty float64
 }
 
 // ReconstructFile reads k-space from in, undersamples it with its mask, reconstructs it and
@@ -195,10 +200,44 @@ func resolveMask(in string, k *recon.KSpace, opts FileOptions) (*recon.Mask, *Fi
 		if err := MatchMask(rep.Mask, m, k.Dims); err != nil {
 			return nil, nil, err
 		}
+		rep.MaskEmpty = MaskEmpty(k, m)
 	}
 	rep.MaskDims = [3]int{m.NX, m.NY, m.NT}
 	rep.EffectiveR = EffectiveR(m)
 	return m, rep, nil
+}
+
+// MaskEmpty returns the fraction of the samples of mask m (weight above 0, per frame; a
+// mask of one frame serves every frame) at which k holds zero in every coil and slice. For
+// undersampled k-space and the mask it was undersampled with it is 0, or small where the
+// acquisition left part of a line empty (partial echo); a mask of another pattern or
+// acceleration gives a large fraction, since the reconstruction then takes the empty
+// positions for measured zeros.
+func MaskEmpty(k *recon.KSpace, m *recon.Mask) float64 {
+	n := k.NX * k.NY
+	var taken, empty int
+	for it := range k.NT {
+		w := m.Frame(it)
+		for i := range n {
+			if w[i] <= 0 {
+				continue
+			}
+			taken++
+			zero := true
+			for iz := 0; iz < k.NZ && zero; iz++ {
+				for ic := 0; ic < k.NC && zero; ic++ {
+					zero = k.Plane(ic, iz, it)[i] == 0
+				}
+			}
+			if zero {
+				empty++
+			}
+		}
+	}
+	if taken == 0 {
+		return 0
+	}
+	return float64(empty) / float64(taken)
 }
 
 // MaskFromSamples derives a mask from the samples of zero-filled k-space: a k-space position

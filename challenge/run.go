@@ -86,6 +86,10 @@ type RunFile struct {
 	Output     string     `json:"output"`
 	Mask       string     `json:"mask,omitempty"`
 	MaskSource MaskSource `json:"mask_source,omitempty"`
+
+	// MaskEmpty is the fraction of the mask's samples at which the k-space is zero in every
+	// coil and slice (FileReport.MaskEmpty): large when the mask is not the data's.
+	MaskEmpty  float64    `json:"mask_empty,omitempty"`
 	Status     FileStatus `json:"status"`
 	Error      string     `json:"error,omitempty"`
 	KSpaceDims []int      `json:"kspace_dims,omitempty"`
@@ -733,6 +737,6 @@ func reconstruct(opts RunOptions, rf *RunFile, f TreeFile, threads int) {
 	}
 	rf.Status = StatusDone
 	rf.CSNoise, rf.CSLambdaFactor, rf.CSRegularizers = noise, factors, regs
-	rf.Mask, rf.MaskSource = fr.Mask, fr.MaskSource
+	rf.Mask, rf.MaskSource, rf.MaskEmpty = fr.Mask, fr.MaskSource, fr.MaskEmpty
 	rf.OutputDims = fr.OutputDims
 }

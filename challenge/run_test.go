@@ -67,6 +67,9 @@ func TestRunTree(t *testing.T) {
 		if f.PeakHeapBytes == 0 {
 			t.Errorf("%s: no peak heap recorded", f.Input)
 		}
+		if f.MaskEmpty != 0 {
+			t.Errorf("%s: its own mask has %.3f of its samples empty", f.Input, f.MaskEmpty)
+		}
 		if !strings.Contains(f.Output, filepath.Join("TaskR1", "MultiCoil")) ||
 			!strings.Contains(f.Output, "UnderSample_TaskR1") {
 			t.Errorf("output %s not in the scorer's layout", f.Output)

@@ -134,6 +134,7 @@ func runRecon(e *env, args []string) error {
 		return err
 	}
 	warnNoTerm(e, ro, rep.Dims.NT)
+	warnMaskEmpty(e, rep.Input, rep.Mask, rep.MaskEmpty)
 
 	mask := rep.Mask
 	if mask == "" {
@@ -144,6 +145,23 @@ func runRecon(e *env, args []string) error {
 		"effective_R", fmt.Sprintf("%.2f", rep.EffectiveR), "panel", rep.Panel,
 		"seconds", fmt.Sprintf("%.2f", time.Since(start).Seconds()))
 	return nil
+}
+
+// maskEmptyWarn is the fraction of a mask's samples left empty in the k-space above which
+// the command line warns that the mask may not be the data's. The data's own mask leaves
+// none empty, or the part of each line an acquisition leaves empty (partial echo); a
+// ktRadial 16 mask on the phantom undersampled with Uniform 8 left 60%, the calibration
+// region being common to both.
+const maskEmptyWarn = 0.5
+
+// warnMaskEmpty warns when the mask file of input leaves most of its samples empty in the
+// k-space (challenge.MaskEmpty).
+func warnMaskEmpty(e *env, input, mask string, empty float64) {
+	if empty > maskEmptyWarn {
+		e.log.Warn("the k-space is zero at most of the mask's samples: is the mask this "+
+			"file's? Its empty samples are taken as measured zeros", "file", input, "mask",
+			mask, "empty_fraction", fmt.Sprintf("%.2f", empty))
+	}
 }
 
 // logPlan logs the memory plan of a reconstruction before it starts.

@@ -151,6 +151,9 @@ func runTree(e *env, name, synopsis string, args []string, def treeDefaults) err
 		if runHook != nil {
 			runHook(ev)
 		}
+		if ev.Finished {
+			warnMaskEmpty(e, ev.File.Input, ev.File.Mask, ev.File.MaskEmpty)
+		}
 		if !ev.Finished && ev.File.EstimatedBytes > budget {
 			e.log.Warn("the file's estimated memory exceeds the budget; it runs alone",
 				"file", ev.File.Input, "estimate_mib", budgetMiB(ev.File.EstimatedBytes),
