@@ -54,7 +54,7 @@ func runDemo(e *env, args []string) error {
 
 	if *pngDir != "" {
 		if err := os.MkdirAll(*pngDir, 0o755); err != nil {
-			return err
+			return fmt.Errorf("--png: %w", err)
 		}
 	}
 

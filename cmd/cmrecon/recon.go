@@ -125,7 +125,7 @@ func runRecon(e *env, args []string) error {
 	}
 	if *pngDir != "" {
 		if err := os.MkdirAll(*pngDir, 0o755); err != nil {
-			return err
+			return fmt.Errorf("--png: %w", err)
 		}
 	}
 	e.log.Info("reconstructing", "input", pos[0], "method", m, "threads", *threads)
