@@ -214,23 +214,16 @@ func resolveMask(in string, k *recon.KSpace, opts FileOptions) (*recon.Mask, *Fi
 // acceleration gives a large fraction, since the reconstruction then takes the empty
 // positions for measured zeros.
 func MaskEmpty(k *recon.KSpace, m *recon.Mask) float64 {
-	n := k.NX * k.NY
+	held := MaskFromSamples(k)
 	var taken, empty int
 	for it := range k.NT {
-		w := m.Frame(it)
-		for i := range n {
-			if w[i] <= 0 {
-				continue
-			}
-			taken++
-			zero := true
-			for iz := 0; iz < k.NZ && zero; iz++ {
-				for ic := 0; ic < k.NC && zero; ic++ {
-					zero = k.Plane(ic, iz, it)[i] == 0
+		h := held.Frame(it)
+		for i, w := range m.Frame(it) {
+			if w > 0 {
+				taken++
+				if h[i] == 0 {
+					empty++
 				}
-			}
-			if zero {
-				empty++
 			}
 		}
 	}

@@ -448,14 +448,10 @@ func CheckCSOptions(opts CSOptions) error {
 	if len(regs) == 0 {
 		regs = []Regularizer{{Kind: RegWavelet}} // a stand-in for the table's row
 	}
-	one := checkFrames(regs, 1, opts)
-	if one == nil {
+	if checkFrames(regs, 1, opts) == nil {
 		return nil
 	}
-	if several := checkFrames(regs, 2, opts); several != nil {
-		return several
-	}
-	return nil
+	return checkFrames(regs, 2, opts)
 }
 
 // checkFrames reports regularisers and settings CS refuses on nt frames.

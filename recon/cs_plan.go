@@ -75,7 +75,7 @@ func planCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, int64, error) {
 	// x and A^H y, the normal operator's maps, weights and per-goroutine scratch, then the
 	// largest of the slice's phases.
 	threads := int64(threadCount(opts.Threads))
-	held := 2*v + csNormalBytes(d, m, sets, threads)
+	held := 2*v + csNormalBytes(d, LineWeights(m) != nil, sets, threads)
 	setup := v/int64(2*sets) + 4*n + 16*n*min(threads, nt)
 	warm := 3 * v
 	ws := opts.WarmStart
@@ -106,30 +106,31 @@ func planCS(d Dims, m *Mask, sets int, opts CSOptions) (CSPlan, int64, error) {
 const csPlanSlack = 1 << 20
 
 // csNormalBytes returns the memory of the normal operator of one slice (newSliceNormal) on
-// threads goroutines: the maps in the block order of the line-mask path and the squared
-// weights of every frame, or the maps with their phases and the block weights of the fused
-// 2-D operator; and csNormalScratch.
-func csNormalBytes(d Dims, m *Mask, sets int, threads int64) int64 {
+// threads goroutines, for a line mask when lines: the maps in the block order of the
+// line-mask path and the squared weights of every frame, or the maps with their phases and
+// the block weights of the fused 2-D operator; and csNormalScratch.
+func csNormalBytes(d Dims, lines bool, sets int, threads int64) int64 {
 	ny, nt := int64(d.NY), int64(d.NT)
 	maps := 8 * int64(sets) * int64(d.NC) * ny
-	scratch := csNormalScratch(d, m, sets, threads)
-	if LineWeights(m) != nil {
-		blocks := int64((d.NX + lineBlock - 1) / lineBlock)
-		return maps*blocks*lineBlock + 4*nt*ny + scratch
+	scratch := csNormalScratch(d, lines, sets, threads)
+	if lines {
+		return maps*lineBlocks(d)*lineBlock + 4*nt*ny + scratch
 	}
 	return maps*int64(d.NX) + 4*nt*int64(planePitch(d.NX))*ny + scratch
 }
 
 // csNormalScratch returns the scratch the goroutines of sliceNormal.apply take from its
 // pool: a column block's vectors per goroutine on a line mask, a scratch plane otherwise.
-func csNormalScratch(d Dims, m *Mask, sets int, threads int64) int64 {
+func csNormalScratch(d Dims, lines bool, sets int, threads int64) int64 {
 	ny := int64(d.NY)
-	if LineWeights(m) != nil {
-		blocks := int64((d.NX + lineBlock - 1) / lineBlock)
-		return min(threads, blocks) * 8 * (2*int64(sets) + 2) * lineBlock * ny
+	if lines {
+		return min(threads, lineBlocks(d)) * 8 * (2*int64(sets) + 2) * lineBlock * ny
 	}
 	return min(threads, int64(d.NT)) * 8 * int64(planePitch(d.NX)) * ny
 }
+
+// lineBlocks returns the column blocks of the line-mask operator for dims d.
+func lineBlocks(d Dims) int64 { return int64((d.NX + lineBlock - 1) / lineBlock) }
 
 // planTerm is a term of a slice's problem as planCSSolve counts it: the length in bytes of
 // its operator's output (that of the iterate for a term without an operator), whether it

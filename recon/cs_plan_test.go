@@ -112,7 +112,7 @@ func TestPlanCSMemory(t *testing.T) {
 					continue // no term is left on one frame: nothing iterates
 				}
 				sets := int64(d.maps.Sets()) * 8 * int64(nx*ny*d.k.NZ*d.k.NT)
-				pool := csNormalScratch(d.k.Dims, d.m, d.maps.Sets(), 2)
+				pool := csNormalScratch(d.k.Dims, LineWeights(d.m) != nil, d.maps.Sets(), 2)
 				want := solve + sets - pool
 				t.Logf("%s, %s, %s: live %s, plan %s (%s)", d.name, c.regs, sv,
 					Bytes(live), Bytes(want), p)
